@@ -1,0 +1,248 @@
+"""Security invariants that span several manifest fields.
+
+Field bounds live on the model; what is here needs the whole manifest: refund caps against
+prices and roles, step-up for admin refunds, sign-in methods by role kind, payments that exist
+when someone may pay, and no secret or personal data in any string. Each rule returns
+:class:`~generator.errors.Problem` values naming the field, the rule and the fix, so the agent
+can retry on them and a person can act on them.
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from collections.abc import Iterator
+from typing import TYPE_CHECKING, Any
+
+from generator.errors import Problem
+from generator.manifest.money import format_minor
+from generator.manifest.sensitive import find_sensitive
+
+if TYPE_CHECKING:
+    from generator.manifest.model import Manifest, Role
+
+
+def check_invariants(manifest: Manifest) -> list[Problem]:
+    """All broken invariants of ``manifest``, in a stable order; empty when it is sound."""
+    problems: list[Problem] = []
+    problems += _unique_ids(manifest)
+    problems += _admin_exists(manifest)
+    problems += _currencies_agree(manifest)
+    for index, role in enumerate(manifest.roles):
+        problems += _role_rules(manifest, index, role)
+    problems += _payments_rules(manifest)
+    problems += _no_sensitive_strings(manifest)
+    return problems
+
+
+def _unique_ids(manifest: Manifest) -> list[Problem]:
+    problems = []
+    for name, items in (
+        ("locations", manifest.locations),
+        ("offerings", manifest.offerings),
+        ("roles", manifest.roles),
+    ):
+        counts = Counter(item.id for item in items)
+        problems += [
+            Problem(f"{name}[].id", f"id {item_id!r} is used {count} times", "give each a unique id")
+            for item_id, count in sorted(counts.items())
+            if count > 1
+        ]
+    return problems
+
+
+def _admin_exists(manifest: Manifest) -> list[Problem]:
+    from generator.manifest.model import RoleKind
+
+    if any(role.kind is RoleKind.ADMIN for role in manifest.roles):
+        return []
+    return [Problem("roles", "no role has kind 'admin'", "mark the business owner's role as admin")]
+
+
+def _currencies_agree(manifest: Manifest) -> list[Problem]:
+    problems = []
+    for index, offering in enumerate(manifest.offerings):
+        if offering.price and offering.price.currency != manifest.currency:
+            problems.append(
+                Problem(
+                    f"offerings[{index}].price.currency",
+                    f"{offering.price.currency} differs from the app currency {manifest.currency}",
+                    f"price every offering in {manifest.currency}",
+                )
+            )
+    for index, role in enumerate(manifest.roles):
+        if role.refund_cap and role.refund_cap.currency != manifest.currency:
+            problems.append(
+                Problem(
+                    f"roles[{index}].refund_cap.currency",
+                    f"{role.refund_cap.currency} differs from the app currency {manifest.currency}",
+                    f"express the cap in {manifest.currency}",
+                )
+            )
+    return problems
+
+
+def _role_rules(manifest: Manifest, index: int, role: Role) -> list[Problem]:
+    from generator.manifest.model import (
+        MAX_REFUND_CAP_MINOR,
+        Permission,
+        RoleKind,
+        SecondFactor,
+        SignInMethod,
+    )
+
+    where = f"roles[{index}]"
+    problems: list[Problem] = []
+    can_refund = Permission.REFUND in role.permissions
+    is_admin = role.kind is RoleKind.ADMIN
+
+    if can_refund and not is_admin:
+        if role.refund_cap is None:
+            problems.append(
+                Problem(
+                    f"{where}.refund_cap",
+                    f"role {role.id!r} may refund but has no cap; non-admin refund caps must be "
+                    "finite",
+                    "set refund_cap to the most one refund may return",
+                )
+            )
+        elif not 0 < role.refund_cap.amount_minor <= MAX_REFUND_CAP_MINOR:
+            limit = format_minor(MAX_REFUND_CAP_MINOR, manifest.currency)
+            problems.append(
+                Problem(
+                    f"{where}.refund_cap.amount_minor",
+                    f"cap {role.refund_cap.amount_minor} is outside 1..{MAX_REFUND_CAP_MINOR} "
+                    f"minor units",
+                    f"choose a cap above zero and at most {limit}",
+                )
+            )
+
+    if role.refund_cap is not None and not can_refund:
+        problems.append(
+            Problem(
+                f"{where}.refund_cap",
+                f"role {role.id!r} has a refund cap but no 'refund' permission",
+                "remove the cap or grant 'refund'",
+            )
+        )
+
+    top_price = _highest_price(manifest)
+    if role.refund_cap is not None and top_price is not None:
+        if role.refund_cap.amount_minor > top_price:
+            problems.append(
+                Problem(
+                    f"{where}.refund_cap.amount_minor",
+                    f"cap {format_minor(role.refund_cap.amount_minor, manifest.currency)} is above "
+                    f"the highest price {format_minor(top_price, manifest.currency)}; refunds are "
+                    "never above the price",
+                    "lower the cap to at most the highest price",
+                )
+            )
+
+    if is_admin and can_refund and Permission.REFUND not in role.step_up_for:
+        problems.append(
+            Problem(
+                f"{where}.step_up_for",
+                f"admin role {role.id!r} may refund without step-up MFA",
+                "add 'refund' to step_up_for",
+            )
+        )
+
+    extra_step_up = sorted(set(role.step_up_for) - set(role.permissions))
+    if extra_step_up:
+        problems.append(
+            Problem(
+                f"{where}.step_up_for",
+                f"step-up asked for {', '.join(extra_step_up)} which the role may not do",
+                "list only permissions the role holds",
+            )
+        )
+
+    if is_admin and (
+        SignInMethod.SMS_OTP in role.sign_in or SecondFactor.SMS_OTP in role.second_factors
+    ):
+        problems.append(
+            Problem(
+                f"{where}.sign_in",
+                f"admin role {role.id!r} uses SMS one-time codes, which can be intercepted",
+                "use passkeys or TOTP for admin roles",
+            )
+        )
+
+    if role.step_up_for and not role.second_factors:
+        problems.append(
+            Problem(
+                f"{where}.second_factors",
+                f"role {role.id!r} needs step-up but has no second factor to step up with",
+                "add 'totp' or 'passkey' to second_factors",
+            )
+        )
+    return problems
+
+
+def _highest_price(manifest: Manifest) -> int | None:
+    prices = [offering.price.amount_minor for offering in manifest.offerings if offering.price]
+    return max(prices) if prices else None
+
+
+def _payments_rules(manifest: Manifest) -> list[Problem]:
+    from generator.manifest.model import PaymentProvider, Permission
+
+    problems = []
+    online = manifest.payments.provider is not PaymentProvider.NONE
+
+    if online and manifest.payments.credentials_ref is None:
+        problems.append(
+            Problem(
+                "payments.credentials_ref",
+                f"{manifest.payments.provider.value} needs credentials",
+                f"set it to a vault reference such as 'vault:payments/"
+                f"{manifest.payments.provider.value}'",
+            )
+        )
+
+    if not online:
+        for index, role in enumerate(manifest.roles):
+            if Permission.PAY in role.permissions or Permission.REFUND in role.permissions:
+                problems.append(
+                    Problem(
+                        f"roles[{index}].permissions",
+                        f"role {role.id!r} may pay or refund online but payments.provider is none",
+                        "choose a payment provider or remove 'pay' and 'refund'",
+                    )
+                )
+        if manifest.booking.deposit is not None:
+            problems.append(
+                Problem(
+                    "booking.deposit",
+                    "a deposit needs online payments but payments.provider is none",
+                    "choose a payment provider or remove the deposit",
+                )
+            )
+    return problems
+
+
+def _no_sensitive_strings(manifest: Manifest) -> list[Problem]:
+    problems = []
+    for path, text in _strings(manifest.model_dump(mode="json")):
+        kinds = sorted({finding.kind for finding in find_sensitive(text)})
+        if kinds:
+            problems.append(
+                Problem(
+                    path,
+                    f"holds {', '.join(kinds)}; a manifest may hold no secrets or personal data",
+                    "remove it; refer to secrets as 'vault:<path>'",
+                )
+            )
+    return problems
+
+
+def _strings(value: Any, path: str = "") -> Iterator[tuple[str, str]]:
+    """Every string in a JSON-like value, with its dotted path."""
+    if isinstance(value, str):
+        yield path or "(root)", value
+    elif isinstance(value, dict):
+        for key, item in value.items():
+            yield from _strings(item, f"{path}.{key}" if path else str(key))
+    elif isinstance(value, list):
+        for index, item in enumerate(value):
+            yield from _strings(item, f"{path}[{index}]")
