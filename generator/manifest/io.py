@@ -18,7 +18,7 @@ import yaml
 from pydantic import ValidationError
 
 from generator.errors import ManifestInvalid, Problem, UserError
-from generator.manifest.model import SKIP_INVARIANTS, Manifest
+from generator.manifest.model import SKIP_INVARIANTS, WILDCARDS, Manifest
 
 SCHEMA_PATH = Path(__file__).with_name("manifest.schema.json")
 
@@ -67,8 +67,18 @@ def _schema_problems(data: Any) -> list[Problem]:
     problems = []
     for error in sorted(validator.iter_errors(data), key=lambda e: list(e.absolute_path)):
         path = _dotted(list(error.absolute_path))
-        problems.append(Problem(path, error.message, "see manifest.schema.json"))
+        problems.append(Problem(path, _schema_rule(error), "see manifest.schema.json"))
     return problems
+
+
+def _schema_rule(error: jsonschema.ValidationError) -> str:
+    """jsonschema's message, made plain where a bare enum failure would hide the reason."""
+    if error.validator == "enum" and str(error.instance).strip().lower() in WILDCARDS:
+        return (
+            f"wildcard {error.instance!r} is not allowed: permissions are deny by default, "
+            "list each one from the catalogue"
+        )
+    return error.message
 
 
 def problems_from_pydantic(error: ValidationError) -> list[Problem]:

@@ -1,0 +1,43 @@
+# One entry point for people and CI. `make demo` sets up and runs the main job on the embedded
+# defaults (offline planner, SQLite); `make test` sets up and runs every check CI runs.
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+DEMO_OUT ?= out/fitness
+PORT ?= 8000
+export OTEL_SDK_DISABLED := true
+
+.PHONY: setup demo test lint typecheck checks bench clean
+
+$(BIN)/bookwright: pyproject.toml
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/pip install --quiet --upgrade pip
+	$(BIN)/pip install --quiet -e '.[dev]'
+	$(BIN)/pip check
+	touch $@
+
+setup: $(BIN)/bookwright
+
+demo: setup
+	$(BIN)/bookwright new --spec tests/fixtures/specs/fitness-studio.md --out $(DEMO_OUT)
+	cd $(DEMO_OUT) && APP_ENV=development $(abspath $(BIN))/uvicorn app.main:app --port $(PORT)
+
+lint: setup
+	$(BIN)/ruff check generator tests bench
+	$(BIN)/ruff format --check generator tests bench
+
+typecheck: setup
+	$(BIN)/mypy
+
+checks: setup
+	$(BIN)/bookwright schema --check
+	$(BIN)/bookwright regenerate --check
+
+test: setup lint typecheck checks
+	$(BIN)/python -m pytest -q
+
+bench: setup
+	$(BIN)/python bench/generate.py
+
+clean:
+	rm -rf $(VENV) out .pytest_cache .mypy_cache .ruff_cache

@@ -1,0 +1,166 @@
+"""The ``bookwright`` command: thin typer commands, one library call each.
+
+Every command goes through :func:`_run`, the single place where Bookwright's errors become a red
+message on stderr and an exit code (2 for the user's mistakes, 1 for failed runs). No user ever
+sees a traceback; ``BOOKWRIGHT_DEBUG=1`` shows one for developers.
+"""
+
+from __future__ import annotations
+
+import os
+import sys
+from collections.abc import Callable
+from pathlib import Path
+from typing import Annotated, TypeVar
+
+import typer
+from rich.console import Console
+
+from generator.errors import BookwrightError
+
+T = TypeVar("T")
+
+app = typer.Typer(
+    name="bookwright",
+    help="Describe a booking business in plain words; get a validated manifest and a secure app.",
+    no_args_is_help=True,
+    add_completion=False,
+    pretty_exceptions_enable=False,
+)
+out = Console()
+err = Console(stderr=True)
+
+ModelOption = Annotated[
+    str,
+    typer.Option(
+        "--model",
+        envvar="BOOKWRIGHT_MODEL",
+        help="The brain: 'offline' (built-in deterministic planner, the default).",
+    ),
+]
+
+
+def _run(action: Callable[[], T]) -> T:
+    """Run one library call, turning every error into a clear message and an exit code."""
+    try:
+        return action()
+    except BookwrightError as error:
+        err.print(f"[bold red]error:[/] {error}", highlight=False, markup=True)
+        raise typer.Exit(error.exit_code) from None
+    except KeyboardInterrupt:
+        err.print("interrupted; nothing was written after the last completed step")
+        raise typer.Exit(130) from None
+    except Exception as error:
+        if os.environ.get("BOOKWRIGHT_DEBUG"):
+            raise
+        err.print(
+            f"[bold red]internal error:[/] {type(error).__name__}: {error}\n"
+            "This is a bug in Bookwright; rerun with BOOKWRIGHT_DEBUG=1 to see the traceback.",
+            highlight=False,
+        )
+        raise typer.Exit(1) from None
+
+
+@app.command()
+def new(
+    spec: Annotated[Path, typer.Option("--spec", help="A conversation file (## turn N).")],
+    out_dir: Annotated[Path, typer.Option("--out", help="Folder for manifest.yaml and the app.")],
+    model: ModelOption = "offline",
+) -> None:
+    """Plan a manifest from a conversation file and render the app."""
+    from generator.workflow import new_app
+
+    result = _run(lambda: new_app(spec, out_dir, model=model))
+    from generator.present import show_plan
+
+    show_plan(out, result.plan)
+    out.print(f"[green]wrote[/] {result.manifest_path} and the app in {out_dir}")
+
+
+@app.command()
+def validate(manifest: Annotated[Path, typer.Argument(help="A manifest.yaml to check.")]) -> None:
+    """Check a manifest against the schema and every policy invariant."""
+    from generator.manifest.io import load_manifest
+
+    loaded = _run(lambda: load_manifest(manifest))
+    out.print(
+        f"[green]valid:[/] {manifest} ({len(loaded.roles)} roles, "
+        f"{len(loaded.offerings)} offerings, {len(loaded.locations)} locations)"
+    )
+
+
+@app.command()
+def render(
+    manifest: Annotated[Path, typer.Argument(help="A manifest.yaml to render.")],
+    out_dir: Annotated[Path, typer.Option("--out", help="Folder for the app.")],
+) -> None:
+    """Render the app for a manifest; the app's custom/ folders are never overwritten."""
+    from generator.workflow import render_manifest_file
+
+    report = _run(lambda: render_manifest_file(manifest, out_dir))
+    out.print(f"[green]rendered[/] {report.summary()} into {out_dir}")
+
+
+@app.command()
+def regenerate(
+    check: Annotated[bool, typer.Option("--check", help="Fail on any difference.")] = False,
+    examples: Annotated[
+        Path, typer.Option("--examples", help="Folder of examples.")
+    ] = Path("generated_examples"),
+    model: ModelOption = "offline",
+) -> None:
+    """Re-plan and re-render every example from its spec; with --check, change nothing."""
+    from generator.workflow import regenerate_examples
+
+    differences = _run(lambda: regenerate_examples(examples, check=check, model=model))
+    if check and differences:
+        err.print("[bold red]examples are out of date:[/]")
+        for line in differences:
+            err.print(f"  {line}", highlight=False)
+        err.print("run `bookwright regenerate` and commit the result")
+        raise typer.Exit(1)
+    verb = "up to date" if check else "regenerated"
+    out.print(f"[green]{verb}:[/] examples in {examples}")
+
+
+@app.command()
+def schema(
+    check: Annotated[bool, typer.Option("--check", help="Fail if the file is stale.")] = False,
+) -> None:
+    """Write (or check) the committed manifest JSON Schema."""
+    from generator.manifest.io import SCHEMA_PATH, schema_text
+
+    text = schema_text()
+    if check:
+        if SCHEMA_PATH.read_text(encoding="utf-8") != text:
+            err.print(f"[bold red]{SCHEMA_PATH} is stale;[/] run `bookwright schema`")
+            raise typer.Exit(1)
+        out.print("[green]schema up to date[/]")
+        return
+    SCHEMA_PATH.write_text(text, encoding="utf-8")
+    out.print(f"[green]wrote[/] {SCHEMA_PATH}")
+
+
+@app.command()
+def chat(
+    model: ModelOption = "offline",
+    out_dir: Annotated[
+        Path | None, typer.Option("--out", help="Where /done writes the manifest and app.")
+    ] = None,
+) -> None:
+    """Describe the business over several messages; see the manifest grow; /done to render."""
+    from generator.chat_session import run_chat
+
+    _run(lambda: run_chat(out, model=model, out_dir=out_dir))
+
+
+def main() -> None:
+    """Console-script entry point."""
+    from generator.logs import configure_logging
+
+    configure_logging()
+    app(prog_name="bookwright")
+
+
+if __name__ == "__main__":  # pragma: no cover
+    sys.exit(main())
