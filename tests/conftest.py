@@ -1,0 +1,17 @@
+"""Test-wide settings: no live model calls, no telemetry, paths to the shared fixtures."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+os.environ.setdefault("OTEL_SDK_DISABLED", "true")
+
+import pydantic_ai.models  # noqa: E402
+
+pydantic_ai.models.ALLOW_MODEL_REQUESTS = False
+
+ROOT = Path(__file__).resolve().parents[1]
+FIXTURES = ROOT / "tests" / "fixtures"
+SPECS = FIXTURES / "specs"
+EXAMPLES = ROOT / "generated_examples"

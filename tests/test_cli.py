@@ -1,0 +1,141 @@
+"""The CLI as a user meets it: exit codes, messages without tracebacks, nothing half-written."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+import yaml
+from typer.testing import CliRunner
+
+from generator.cli import app
+from tests.conftest import SPECS
+from tests.manifest.conftest import BASE
+
+runner = CliRunner()
+BOOKWRIGHT = Path(sys.executable).parent / "bookwright"
+
+
+def write_manifest(tmp_path: Path, data: object) -> Path:
+    path = tmp_path / "manifest.yaml"
+    path.write_text(yaml.safe_dump(data), encoding="utf-8")
+    return path
+
+
+def test_validate_accepts_a_valid_manifest(tmp_path: Path) -> None:
+    result = runner.invoke(app, ["validate", str(write_manifest(tmp_path, BASE))])
+
+    assert result.exit_code == 0, result.output
+    assert "valid" in result.output
+
+
+def test_validate_names_the_field_and_rule_and_exits_2(tmp_path: Path) -> None:
+    broken = {**BASE, "booking": {"hold_minutes": 100000}}
+
+    result = runner.invoke(app, ["validate", str(write_manifest(tmp_path, broken))])
+
+    assert result.exit_code == 2
+    assert "booking.hold_minutes" in result.output
+    assert "Traceback" not in result.output
+
+
+@pytest.mark.parametrize("content", ["roles: [unclosed", "just a string", ""])
+def test_validate_rejects_what_is_not_a_manifest(tmp_path: Path, content: str) -> None:
+    path = tmp_path / "manifest.yaml"
+    path.write_text(content, encoding="utf-8")
+
+    result = runner.invoke(app, ["validate", str(path)])
+
+    assert result.exit_code == 2
+    assert "Traceback" not in result.output
+
+
+def test_validate_of_a_missing_file_is_a_user_error(tmp_path: Path) -> None:
+    result = runner.invoke(app, ["validate", str(tmp_path / "nope.yaml")])
+
+    assert result.exit_code == 2
+    assert "cannot read manifest" in result.output
+
+
+def test_new_with_a_missing_spec_writes_nothing(tmp_path: Path) -> None:
+    out = tmp_path / "app"
+
+    result = runner.invoke(app, ["new", "--spec", str(tmp_path / "none.md"), "--out", str(out)])
+
+    assert result.exit_code == 2
+    assert not out.exists()
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "",
+        "## turn 1\n\n",
+        "## turn 1\nWir sind ein Fitnessstudio in Berlin. Gäste buchen Kurse und bezahlen mit "
+        "Karte, Trainer checken sie ein, und der Inhaber sieht die Berichte.\n",
+    ],
+    ids=["empty-file", "empty-turn", "german"],
+)
+def test_specs_the_planner_cannot_use_end_in_a_clear_message(tmp_path: Path, text: str) -> None:
+    spec = tmp_path / "spec.md"
+    spec.write_text(text, encoding="utf-8")
+    out = tmp_path / "app"
+
+    result = runner.invoke(app, ["new", "--spec", str(spec), "--out", str(out)])
+
+    assert result.exit_code == 2, result.output
+    assert "error:" in result.output
+    assert "Traceback" not in result.output
+    assert not out.exists()
+
+
+def test_unknown_model_is_a_user_error(tmp_path: Path) -> None:
+    result = runner.invoke(
+        app,
+        ["new", "--spec", str(SPECS / "tennis-club.md"), "--out", str(tmp_path / "a"),
+         "--model", "gpt-99"],
+    )
+
+    assert result.exit_code == 2
+    assert "gpt-99" in result.output
+
+
+def test_chat_builds_and_writes_an_app_from_several_messages(tmp_path: Path) -> None:
+    out = tmp_path / "yoga"
+    messages = "\n".join(
+        [
+            "yoga studio, two rooms, classes of max 20 people. guests book and pay, teachers "
+            "check in, admin does the rest. hold spots for 10 min. we use Stripe.",
+            "actually make the hold 15 minutes",
+            "/done",
+        ]
+    )
+
+    result = runner.invoke(app, ["chat", "--out", str(out)], input=messages + "\n")
+
+    assert result.exit_code == 0, result.output
+    manifest = yaml.safe_load((out / "manifest.yaml").read_text(encoding="utf-8"))
+    assert manifest["booking"]["hold_minutes"] == 15
+    assert (out / "app" / "main.py").is_file()
+
+
+@pytest.mark.slow
+def test_new_then_validate_as_real_processes(tmp_path: Path) -> None:
+    """The installed console script works end to end and its manifest validates."""
+    out = tmp_path / "fitness"
+
+    created = subprocess.run(
+        [str(BOOKWRIGHT), "new", "--spec", str(SPECS / "fitness-studio.md"), "--out", str(out)],
+        capture_output=True, text=True, check=False,
+    )
+    checked = subprocess.run(
+        [str(BOOKWRIGHT), "validate", str(out / "manifest.yaml")],
+        capture_output=True, text=True, check=False,
+    )
+
+    assert created.returncode == 0, created.stderr
+    assert checked.returncode == 0, checked.stderr
+    assert (out / "app" / "generated").is_dir()
+    assert (out / "tests" / "generated").is_dir()
