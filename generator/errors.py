@@ -64,3 +64,117 @@ class SpecError(UserError):
 
 class PlanningError(RunError):
     """The agent could not produce a valid manifest within its retry budget."""
+
+
+class PlanBudgetExceeded(UserError):
+    """The conversation asked for more work than one planning run may do."""
+
+
+class UnsupportedLanguage(UserError):
+    """The chosen model cannot read the language the spec is written in."""
+
+
+@dataclass
+class PolicyInvalid(UserError):
+    """A guardrails policy file is missing, unreadable or breaks its schema."""
+
+    file: str
+    problems: list[Problem] = field(default_factory=list)
+
+    def __post_init__(self) -> None:
+        super().__init__(str(self))
+
+    def __str__(self) -> str:
+        lines = [f"{self.file} is not a valid guard policy ({len(self.problems)} problem(s)):"]
+        lines += [f"  - {problem}" for problem in self.problems]
+        return "\n".join(lines)
+
+
+class GuardBlocked(UserError):
+    """The guard stopped a model request; the message says why and what to do next."""
+
+
+@dataclass
+class RateLimited(GuardBlocked):
+    """Too many model requests or tool calls in a window; retry after ``retry_after`` seconds."""
+
+    scope: str
+    limit: str
+    retry_after: float
+
+    def __post_init__(self) -> None:
+        super().__init__(str(self))
+
+    def __str__(self) -> str:
+        return (
+            f"rate limit reached ({self.scope}: {self.limit}); "
+            f"retry in {max(1, round(self.retry_after))} s"
+        )
+
+
+@dataclass
+class RunBudgetExceeded(GuardBlocked):
+    """One agent run used up its request, tool-call or token budget."""
+
+    budget: str
+    used: int
+    allowed: int
+
+    def __post_init__(self) -> None:
+        super().__init__(str(self))
+
+    def __str__(self) -> str:
+        return (
+            f"this run used its {self.budget} budget ({self.used} of {self.allowed}); "
+            "split the request into smaller steps and retry as a new message"
+        )
+
+
+@dataclass
+class Quarantined(GuardBlocked):
+    """An input looked like an injection and is held for an administrator's review."""
+
+    quarantine_id: str
+    reasons: list[str] = field(default_factory=list)
+
+    def __post_init__(self) -> None:
+        super().__init__(str(self))
+
+    def __str__(self) -> str:
+        return (
+            f"your message is held for review (quarantine id {self.quarantine_id}): "
+            f"{'; '.join(self.reasons)}. Nothing was sent to a model and nothing changed; "
+            "an administrator can release it, or rephrase it as a description of your business"
+        )
+
+
+class QuarantineNotFound(UserError):
+    """No quarantined input has the id given."""
+
+
+class ResponseRejected(RunError):
+    """A model reply broke the response policy and was blocked before anything used it."""
+
+
+class ToolNotAllowed(ResponseRejected):
+    """The model called a tool that is not on the guardrails allowlist."""
+
+
+class ArgumentsRejected(ResponseRejected):
+    """A tool call's arguments are not a bounded JSON object of plain text."""
+
+
+class LeakInReply(ResponseRejected):
+    """The model's reply carried a secret or personal data."""
+
+
+class GuardFailure(RunError):
+    """A guard step itself failed; the request was not sent (the guard fails closed)."""
+
+
+class TraceTampered(RunError):
+    """The trace store's hash chain does not verify: a row was edited or deleted."""
+
+
+class ExportRefused(UserError):
+    """Production transcripts may not be exported for training."""

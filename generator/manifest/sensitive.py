@@ -18,8 +18,13 @@ _SECRET_PATTERNS: dict[str, re.Pattern[str]] = {
     "AWS access key": re.compile(r"\b(?:AKIA|ASIA)[0-9A-Z]{16}\b"),
     "JSON web token": re.compile(r"\beyJ[0-9A-Za-z_-]{8,}\.[0-9A-Za-z_-]{8,}\.[0-9A-Za-z_-]*"),
     "private key block": re.compile(r"-----BEGIN [A-Z ]*PRIVATE KEY-----"),
-    "password phrase": re.compile(r"(?i)\b(?:password|passwd|pwd|api[_ ]?key|secret)\s*[:=]\s*\S+"),
+    "password phrase": re.compile(
+        r"(?i)\b(?:password|passwd|pwd|api[_ ]?key|secret)\s*[:=]\s*(?P<value>\S+)"
+    ),
 }
+_PRIVATE_KEY_BLOCK = re.compile(
+    r"-----BEGIN [A-Z ]*PRIVATE KEY-----.*?(?:-----END [A-Z ]*PRIVATE KEY-----|\Z)", re.DOTALL
+)
 _EMAIL = re.compile(r"[A-Za-z0-9._%+-]+@[A-Za-z0-9.-]+\.[A-Za-z]{2,}")
 _CARD_CANDIDATE = re.compile(r"(?:\d[ -]?){12,18}\d")
 _IBAN = re.compile(r"\b[A-Z]{2}\d{2}(?: ?[A-Z0-9]{4}){2,7}(?: ?[A-Z0-9]{1,4})?\b")
@@ -30,6 +35,39 @@ class Finding:
     """One sensitive value: what kind it is (never the value itself)."""
 
     kind: str
+
+
+@dataclass(frozen=True)
+class SecretSpan:
+    """Where a secret sits in a text, so it can be masked; the value itself is never kept."""
+
+    kind: str
+    start: int
+    end: int
+
+
+def find_secret_spans(text: str) -> list[SecretSpan]:
+    """Spans of every secret in ``text``, left to right, overlapping spans merged.
+
+    A password phrase masks only its value ("password: <SECRET>") so the sentence still reads;
+    a private key block is masked whole, from its BEGIN line to its END line.
+    """
+    spans: list[SecretSpan] = []
+    for kind, pattern in _SECRET_PATTERNS.items():
+        if kind == "private key block":
+            pattern = _PRIVATE_KEY_BLOCK
+        for match in pattern.finditer(text):
+            group = "value" if "value" in pattern.groupindex else 0
+            spans.append(SecretSpan(kind, match.start(group), match.end(group)))
+
+    merged: list[SecretSpan] = []
+    for span in sorted(spans, key=lambda item: (item.start, -item.end)):
+        if merged and span.start < merged[-1].end:
+            last = merged[-1]
+            merged[-1] = SecretSpan(last.kind, last.start, max(last.end, span.end))
+        else:
+            merged.append(span)
+    return merged
 
 
 def luhn_valid(digits: str) -> bool:

@@ -1,0 +1,266 @@
+"""The values templates see, computed once from a validated manifest.
+
+Templates stay simple: every decision that needs more than an ``if`` (which routes exist, which
+role plays which part in the app's own tests, which local time a test slot starts at) is made
+here, in typed Python, and handed to the templates as plain data.
+"""
+
+from __future__ import annotations
+
+from dataclasses import asdict, dataclass
+from datetime import date, datetime, timedelta
+from typing import Any
+
+from generator.manifest.model import (
+    Manifest,
+    Offering,
+    PaymentProvider,
+    Permission,
+    Role,
+    RoleKind,
+    Scope,
+    Weekday,
+)
+
+API_PREFIX = "/api/v1"
+PUBLIC = "public"
+AUTHENTICATED = "authenticated"
+
+TEST_WEEK_MONDAY = date(2030, 1, 7)
+"""Test slots are placed in this week, far from any daylight-saving change in most zones."""
+
+
+@dataclass(frozen=True)
+class RouteSpec:
+    """One route of the generated API and what the caller must hold to use it."""
+
+    method: str
+    path: str
+    permission: str
+
+
+def routes_for(manifest: Manifest) -> list[RouteSpec]:
+    """Every API route the app gets; the single source of the route->permission map."""
+    payments = manifest.payments.provider is not PaymentProvider.NONE
+    table: list[tuple[str, str, str, bool]] = [
+        ("GET", "/health", PUBLIC, True),
+        ("POST", "/auth/login", PUBLIC, True),
+        ("POST", "/auth/register", PUBLIC, _customer_role(manifest) is not None),
+        ("POST", "/auth/refresh", PUBLIC, True),
+        ("POST", "/auth/logout", AUTHENTICATED, True),
+        ("POST", "/auth/step-up", AUTHENTICATED, _has_step_up(manifest)),
+        ("GET", "/users/me", AUTHENTICATED, True),
+        ("GET", "/users", Permission.MANAGE_USERS, True),
+        ("POST", "/users", Permission.MANAGE_USERS, True),
+        ("PATCH", "/users/{user_id}/role", Permission.MANAGE_USERS, True),
+        ("GET", "/locations", Permission.BROWSE, True),
+        ("GET", "/offerings", Permission.BROWSE, True),
+        ("PUT", "/offerings/{offering_id}/price", Permission.MANAGE_PRICING, True),
+        ("GET", "/slots", Permission.BROWSE, True),
+        ("POST", "/slots", Permission.MANAGE_OFFERINGS, True),
+        ("GET", "/bookings", Permission.VIEW_BOOKINGS, True),
+        ("POST", "/bookings", Permission.HOLD, True),
+        ("GET", "/bookings/{booking_id}", Permission.VIEW_BOOKINGS, True),
+        ("POST", "/bookings/{booking_id}/pay", Permission.PAY, payments),
+        ("POST", "/bookings/{booking_id}/check-in", Permission.CHECK_IN, True),
+        ("POST", "/bookings/{booking_id}/reschedule", Permission.RESCHEDULE, True),
+        ("POST", "/bookings/{booking_id}/cancel", Permission.CANCEL, True),
+        ("POST", "/bookings/{booking_id}/refunds", Permission.REFUND, payments),
+        ("GET", "/reports/bookings", Permission.VIEW_REPORTS, True),
+        ("GET", "/blocks", Permission.BLOCK_RESOURCES, True),
+        ("POST", "/blocks", Permission.BLOCK_RESOURCES, True),
+    ]
+    routes = [
+        RouteSpec(method, API_PREFIX + path, str(permission))
+        for method, path, permission, enabled in table
+        if enabled
+    ]
+    return sorted(routes, key=lambda route: (route.path, route.method))
+
+
+def _customer_role(manifest: Manifest) -> Role | None:
+    """The role self-registered accounts get: the first customer role that may hold a seat."""
+    customers = [role for role in manifest.roles if role.kind is RoleKind.CUSTOMER]
+    holders = [role for role in customers if Permission.HOLD in role.permissions]
+    ranked = holders or customers
+    return ranked[0] if ranked else None
+
+
+def _has_step_up(manifest: Manifest) -> bool:
+    return any(role.step_up_for for role in manifest.roles)
+
+
+def build_context(manifest: Manifest, manifest_sha256: str) -> dict[str, Any]:
+    """Everything the templates may use, as plain, sorted data."""
+    customer = _customer_role(manifest)
+    return {
+        "manifest": manifest,
+        "manifest_sha256": manifest_sha256,
+        "api_prefix": API_PREFIX,
+        "payments_enabled": manifest.payments.provider is not PaymentProvider.NONE,
+        "provider": manifest.payments.provider.value,
+        "customer_role": customer.id if customer else None,
+        "has_step_up": _has_step_up(manifest),
+        "routes": [asdict(route) for route in routes_for(manifest)],
+        "seed": _seed(manifest),
+        "roles": [_role_data(role) for role in manifest.roles],
+        "audit_events": [event.value for event in manifest.audit.events],
+        "plan": _test_plan(manifest),
+    }
+
+
+def _seed(manifest: Manifest) -> dict[str, Any]:
+    """The rows the app creates on first start, as plain literals."""
+    return {
+        "tenant": {"key": manifest.tenant.id, "name": manifest.tenant.name},
+        "currency": manifest.currency,
+        "locations": [
+            {
+                "key": location.id,
+                "name": location.name,
+                "timezone": location.timezone,
+                "opens": _hhmm(location.opening_hours.opens) if location.opening_hours else None,
+                "closes": _hhmm(location.opening_hours.closes) if location.opening_hours else None,
+                "days": [day.value for day in location.opening_hours.days]
+                if location.opening_hours
+                else [day.value for day in Weekday],
+            }
+            for location in manifest.locations
+        ],
+        "offerings": [_offering_data(item, manifest.currency) for item in manifest.offerings],
+        "booking": {
+            "hold_minutes": manifest.booking.hold_minutes,
+            "default_horizon_days": manifest.booking.default_horizon_days,
+            "free_cancellation_hours": manifest.booking.cancellation.free_until_hours_before
+            if manifest.booking.cancellation
+            else None,
+            "deposit_percent": manifest.booking.deposit.percent
+            if manifest.booking.deposit
+            else None,
+        },
+        "location_scoping": manifest.data_scope.location,
+    }
+
+
+def _hhmm(value: Any) -> str:
+    return str(value.strftime("%H:%M"))
+
+
+def _offering_data(offering: Offering, currency: str) -> dict[str, Any]:
+    return {
+        "key": offering.id,
+        "name": offering.name,
+        "kind": offering.kind.value,
+        "durations_minutes": list(offering.durations_minutes),
+        "capacity": offering.capacity,
+        "quantity": offering.quantity,
+        "resource_name": offering.resource_name,
+        "staff_required": offering.staff_required,
+        "price_minor": offering.price.amount_minor if offering.price else None,
+        "currency": offering.price.currency if offering.price else currency,
+        "price_unit": offering.price_unit.value,
+    }
+
+
+def _role_data(role: Role) -> dict[str, Any]:
+    return {
+        "id": role.id,
+        "name": role.name,
+        "kind": role.kind.value,
+        "permissions": [permission.value for permission in role.permissions],
+        "scope": role.scope.value,
+        "refund_cap_minor": role.refund_cap.amount_minor if role.refund_cap else None,
+        "step_up_for": [permission.value for permission in role.step_up_for],
+        "booking_horizon_days": role.booking_horizon_days,
+    }
+
+
+def _test_plan(manifest: Manifest) -> dict[str, Any]:
+    """Which role plays which part in the app's own tests, and where the test slot sits.
+
+    Tests are rendered only for what the manifest allows: no refund-cap test without a capped
+    role, no payment test without a provider. ``None`` means "render no test for this".
+    """
+    payments = manifest.payments.provider is not PaymentProvider.NONE
+    admin = next(role for role in manifest.roles if role.kind is RoleKind.ADMIN)
+    customer = _customer_role(manifest)
+    offering = _test_offering(manifest)
+    location = manifest.locations[0]
+    start = _test_start(manifest, offering)
+    capped = next(
+        (
+            role
+            for role in manifest.roles
+            if role.refund_cap is not None and Permission.REFUND in role.permissions
+        ),
+        None,
+    )
+    location_staff = next(
+        (
+            role
+            for role in manifest.roles
+            if role.kind is RoleKind.STAFF
+            and role.scope is Scope.LOCATION
+            and Permission.VIEW_BOOKINGS in role.permissions
+        ),
+        None,
+    )
+    return {
+        "admin": admin.id,
+        "admin_step_up_refund": payments and Permission.REFUND in admin.step_up_for,
+        "customer": customer.id if customer else None,
+        "customer_can_view": bool(customer and Permission.VIEW_BOOKINGS in customer.permissions),
+        "customer_can_pay": bool(payments and customer and Permission.PAY in customer.permissions),
+        "actor": {perm.value: _actor(manifest, perm) for perm in Permission},
+        "capped_refund": {"role": capped.id, "cap_minor": capped.refund_cap.amount_minor}
+        if capped and capped.refund_cap and payments
+        else None,
+        "location_staff": location_staff.id
+        if location_staff and manifest.data_scope.location
+        else None,
+        "second_location": manifest.locations[1].id if len(manifest.locations) > 1 else None,
+        "offering": offering.id,
+        "offering_capacity": offering.capacity,
+        "offering_price_minor": offering.price.amount_minor if offering.price else None,
+        "location": location.id,
+        "timezone": location.timezone,
+        "duration": offering.durations_minutes[0],
+        "start": [start.year, start.month, start.day, start.hour, start.minute],
+        "now": [start.year, start.month, start.day - 1, start.hour, start.minute],
+        "hold_minutes": manifest.booking.hold_minutes,
+        "payments": payments,
+    }
+
+
+def _actor(manifest: Manifest, permission: Permission) -> str | None:
+    """The role that performs ``permission`` in tests: staff first, then admin, then customer."""
+    order = {RoleKind.STAFF: 0, RoleKind.ADMIN: 1, RoleKind.CUSTOMER: 2}
+    holders = [role for role in manifest.roles if permission in role.permissions]
+    holders.sort(key=lambda role: order[role.kind])
+    return holders[0].id if holders else None
+
+
+def _test_offering(manifest: Manifest) -> Offering:
+    """The priciest offering, so a refund test can exceed any role's cap by one minor unit."""
+    ranked = sorted(
+        manifest.offerings,
+        key=lambda offering: -(offering.price.amount_minor if offering.price else -1),
+    )
+    return ranked[0]
+
+
+def _test_start(manifest: Manifest, offering: Offering) -> datetime:
+    """A local start time inside the first location's opening hours, in the test week.
+
+    The day before it (the test clock's "now") is in the same week, so Tuesday or later.
+    """
+    hours = manifest.locations[0].opening_hours
+    days = [day for day in (hours.days if hours else list(Weekday)) if day is not Weekday.MON]
+    day_index = list(Weekday).index(days[0]) if days else 1
+    opens = hours.opens if hours else datetime(2030, 1, 1, 9).time()
+    start = datetime.combine(TEST_WEEK_MONDAY + timedelta(days=day_index), opens)
+    later = start + timedelta(hours=1)
+    end = later + timedelta(minutes=offering.durations_minutes[0])
+    if hours is None or end.time() <= hours.closes:
+        return later
+    return start
