@@ -60,6 +60,17 @@ class RenderReport:
     custom_created: list[str] = field(default_factory=list)
     custom_kept: list[str] = field(default_factory=list)
 
+    def summary(self) -> str:
+        """One line for the CLI, e.g. ``12 written, 30 unchanged, 1 removed, 4 custom kept``."""
+        counts = (
+            (len(self.written), "written"),
+            (len(self.unchanged), "unchanged"),
+            (len(self.removed), "removed"),
+            (len(self.custom_created), "custom created"),
+            (len(self.custom_kept), "custom kept"),
+        )
+        return ", ".join(f"{count} {label}" for count, label in counts if count) or "nothing"
+
 
 def manifest_sha256(manifest: Manifest) -> str:
     """The hash of the canonical manifest text: the same meaning always gives the same hash."""

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import json
 import re
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
@@ -53,11 +53,14 @@ def policy() -> Policy:
 
 
 @pytest.fixture
-def stores(tmp_path: Path) -> tuple[TraceStore, QuarantineStore]:
-    """Fresh SQLite stores with a fixed clock."""
+def stores(tmp_path: Path) -> Iterator[tuple[TraceStore, QuarantineStore]]:
+    """Fresh SQLite stores with a fixed clock, closed after the test."""
     clock = lambda: FIXED_NOW  # noqa: E731
-    return (TraceStore(tmp_path / "traces.db", clock=clock),
-            QuarantineStore(tmp_path / "quarantine.db", clock=clock))
+    traces = TraceStore(tmp_path / "traces.db", clock=clock)
+    quarantine = QuarantineStore(tmp_path / "quarantine.db", clock=clock)
+    yield traces, quarantine
+    traces.close()
+    quarantine.close()
 
 
 @pytest.fixture
