@@ -8,7 +8,6 @@ sees a traceback; ``BOOKWRIGHT_DEBUG=1`` shows one for developers.
 from __future__ import annotations
 
 import os
-import sys
 from collections.abc import Callable
 from pathlib import Path
 from typing import Annotated, TypeVar
@@ -163,4 +162,4 @@ def main() -> None:
 
 
 if __name__ == "__main__":  # pragma: no cover
-    sys.exit(main())
+    main()

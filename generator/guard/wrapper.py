@@ -107,7 +107,6 @@ class _RunState:
     run_id: str
     meter: RunMeter
     table: PlaceholderTable = field(default_factory=PlaceholderTable)
-    screened: set[str] = field(default_factory=set)
     traced: set[str] = field(default_factory=set)
     scrubbed: dict[str, str] = field(default_factory=dict)
 
@@ -131,6 +130,9 @@ class GuardedModel(WrapperModel):
         self.screener = Screener(context.policy.injection)
         self.checker = ResponseChecker(context.policy.tools)
         self._run: _RunState | None = None
+        # Screening depends on the text alone, so a verdict outlives the run it was made in:
+        # a conversation replanned from the start does not screen its old turns again.
+        self._screened: set[str] = set()
 
     async def request(
         self,
@@ -216,7 +218,7 @@ class GuardedModel(WrapperModel):
     def _screen_new_parts(self, run: _RunState, messages: Sequence[ModelMessage]) -> None:
         for text, vector in _screenable(messages):
             key = _digest(f"{vector}\0{text}")
-            if key in run.screened:
+            if key in self._screened:
                 continue
             verdict = self.screener.screen(text, vector)
             if verdict.suspicious:
@@ -225,7 +227,7 @@ class GuardedModel(WrapperModel):
                                    score=verdict.score)
                 else:
                     self._hold(run, text, vector, verdict.reasons, verdict.score)
-            run.screened.add(key)
+            self._screened.add(key)
 
     def _hold(self, run: _RunState, text: str, vector: Vector, reasons: list[str],
               score: float) -> None:

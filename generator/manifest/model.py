@@ -25,7 +25,7 @@ from pydantic import (
     model_validator,
 )
 
-MANIFEST_VERSION = 1
+MANIFEST_VERSION: Literal[1] = 1
 
 MAX_HOLD_MINUTES = 60
 """A hold longer than an hour lets one person block a slot for everyone else."""

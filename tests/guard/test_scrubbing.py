@@ -126,7 +126,7 @@ def test_reply_text_is_restored_but_tool_arguments_keep_placeholders(
     """The person reads their own data back; the manifest never receives it."""
     def reply(messages: list[ModelMessage], _info: AgentInfo) -> ModelResponse:
         if len(messages) == 1:
-            return ModelResponse(parts=[ToolCallPart("record_assumption",
+            return ModelResponse(parts=[ToolCallPart("note_assumption",
                                                      {"field": "contact", "value": "<PERSON_1>",
                                                       "reason": "given"})])
         return ModelResponse(parts=[TextPart("Thanks <PERSON_1>, noted.")])
@@ -135,7 +135,7 @@ def test_reply_text_is_restored_but_tool_arguments_keep_placeholders(
     agent = Agent(guard_model(FunctionModel(reply), context=context))
 
     @agent.tool_plain
-    def record_assumption(field: str, value: str, reason: str) -> str:
+    def note_assumption(field: str, value: str, reason: str) -> str:
         received.append(value)
         return "ok"
 

@@ -157,3 +157,25 @@ def test_bad_regex_in_a_signature_is_named(policy_dir: Path) -> None:
 def test_guardrails_folder_holds_no_python() -> None:
     """`import guardrails` must keep meaning guardrails-ai."""
     assert not list(DEFAULT_POLICY_DIR.glob("*.py"))
+
+
+def test_quarantine_cli_lists_and_releases(tmp_path: Path) -> None:
+    """The typer sub-app the lead mounts drives the same library calls."""
+    from typer.testing import CliRunner
+
+    from generator.guard.quarantine_cli import quarantine_app, trace_app
+
+    path = tmp_path / "q.db"
+    store = QuarantineStore(path)
+    entry_id = _hold(store)
+    runner = CliRunner()
+
+    listed = runner.invoke(quarantine_app, ["list", "--store", str(path)])
+    released = runner.invoke(quarantine_app,
+                             ["release", entry_id, "--admin", "root", "--store", str(path)])
+    verified = runner.invoke(trace_app, ["verify", "--store", str(tmp_path / "t.db")])
+
+    assert entry_id in listed.output
+    assert released.exit_code == 0 and store.show(entry_id).status == "released"
+    assert "intact" in verified.output
+    store.close()

@@ -1,0 +1,79 @@
+"""``bookwright quarantine ...`` and ``bookwright trace verify``: thin typer commands.
+
+The lead mounts them with ``app.add_typer(quarantine_app, name="quarantine")`` and
+``app.add_typer(trace_app, name="trace")``; each command is one library call, and our errors
+reach the CLI's single error handler unchanged.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Annotated
+
+import typer
+from rich.console import Console
+
+from generator.errors import TraceTampered
+from generator.guard.quarantine import QuarantineEntry, QuarantineStore
+from generator.guard.traces import verify_traces
+
+quarantine_app = typer.Typer(help="Review inputs the guard held back.", no_args_is_help=True)
+trace_app = typer.Typer(help="Inspect the guard's trace store.", no_args_is_help=True)
+console = Console()
+StorePath = Annotated[Path | None, typer.Option("--store", help="quarantine.db to use")]
+Admin = Annotated[str, typer.Option("--admin", help="your admin id, recorded with the decision")]
+
+
+@trace_app.callback()
+def _trace_group() -> None:
+    """Keep ``verify`` a sub-command even while it is the only one."""
+
+
+def _describe(entry: QuarantineEntry) -> None:
+    console.print(f"[bold]{entry.id}[/] {entry.status} {entry.created_at:%Y-%m-%d %H:%M} "
+                  f"user={entry.user_id} tenant={entry.tenant_id} vector={entry.vector} "
+                  f"score={entry.score:.2f}", highlight=False)
+    for reason in entry.reasons:
+        console.print(f"  - {reason}", highlight=False)
+
+
+@quarantine_app.command("list")
+def list_entries(
+    store: StorePath = None,
+    all_: Annotated[bool, typer.Option("--all", help="include decided entries")] = False,
+) -> None:
+    """List held inputs (oldest first)."""
+    for entry in QuarantineStore(store).list(status=None if all_ else "held"):
+        _describe(entry)
+
+
+@quarantine_app.command("show")
+def show(entry_id: str, store: StorePath = None) -> None:
+    """Show one entry with its scrubbed text."""
+    entry = QuarantineStore(store).show(entry_id)
+    _describe(entry)
+    console.print(entry.text, markup=False, highlight=False)
+
+
+@quarantine_app.command("release")
+def release(entry_id: str, admin: Admin, store: StorePath = None, note: str = "") -> None:
+    """Release an input; it passes screening when it is sent again."""
+    entry = QuarantineStore(store).release(entry_id, admin=admin, note=note)
+    console.print(f"released {entry.id}; resume the chat with:", highlight=False)
+    console.print(entry.text, markup=False, highlight=False)
+
+
+@quarantine_app.command("reject")
+def reject(entry_id: str, admin: Admin, store: StorePath = None, note: str = "") -> None:
+    """Reject an input for good."""
+    QuarantineStore(store).reject(entry_id, admin=admin, note=note)
+    console.print(f"rejected {entry_id}", highlight=False)
+
+
+@trace_app.command("verify")
+def verify(store: Annotated[Path | None, typer.Option("--store")] = None) -> None:
+    """Check the trace hash chain; exits non-zero when a row was edited or deleted."""
+    outcome = verify_traces(store)
+    if not outcome.ok:
+        raise TraceTampered("; ".join(outcome.problems))
+    console.print(f"trace chain intact ({outcome.rows} rows)", highlight=False)
