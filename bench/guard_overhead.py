@@ -35,8 +35,11 @@ from generator.guard.scrubbing import warm_up  # noqa: E402
 from generator.guard.traces import TraceStore  # noqa: E402
 
 SPECS = ROOT / "tests" / "fixtures" / "specs"
-UNLIMITED = {"per_user": "1000000/minute", "per_tenant": "1000000/minute",
-             "overall": "1000000/minute"}
+UNLIMITED = {
+    "per_user": "1000000/minute",
+    "per_tenant": "1000000/minute",
+    "overall": "1000000/minute",
+}
 
 
 def _turns() -> list[str]:
@@ -67,23 +70,37 @@ async def main(repetitions: int) -> None:
     """Measure, then print the figures."""
     policy = load_policy()
     limits = LimitsPolicy.model_validate(
-        {"rates": {"model_requests": UNLIMITED, "tool_calls": UNLIMITED},
-         "run_budget": policy.limits.run_budget.model_dump()})
+        {
+            "rates": {"model_requests": UNLIMITED, "tool_calls": UNLIMITED},
+            "run_budget": policy.limits.run_budget.model_dump(),
+        }
+    )
     warm_up(policy.pii)
     turns = _turns()
     overheads: list[float] = []
 
     with tempfile.TemporaryDirectory() as folder:
-        traces, quarantine = TraceStore(Path(folder) / "t.db"), QuarantineStore(Path(folder) / "q.db")
-        context = GuardContext(user_id="bench", tenant_id="bench", environment="dev",
-                               traces=traces, quarantine=quarantine, policy=policy,
-                               limiter=RateLimiter(limits, "memory://"))
-        tracemalloc.start()
+        traces = TraceStore(Path(folder) / "t.db")
+        quarantine = QuarantineStore(Path(folder) / "q.db")
+        context = GuardContext(
+            user_id="bench",
+            tenant_id="bench",
+            environment="dev",
+            traces=traces,
+            quarantine=quarantine,
+            policy=policy,
+            limiter=RateLimiter(limits, "memory://"),
+        )
         for _ in range(repetitions):
             for turn in turns:
                 bare = await _call(FunctionModel(_reply), turn)
                 guarded = await _call(guard_model(FunctionModel(_reply), context=context), turn)
                 overheads.append(guarded - bare)
+
+        # Memory in a separate pass: tracemalloc slows every allocation and would skew timings.
+        tracemalloc.start()
+        for turn in turns:
+            await _call(guard_model(FunctionModel(_reply), context=context), turn)
         _, peak = tracemalloc.get_traced_memory()
         tracemalloc.stop()
         traces.close()
@@ -91,10 +108,14 @@ async def main(repetitions: int) -> None:
 
     max_rss_mb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
     print(f"calls: {len(overheads)} ({len(turns)} spec turns x {repetitions})")
-    print(f"guard overhead per call: median {statistics.median(overheads):.1f} ms, "
-          f"p95 {_percentile(overheads, 0.95):.1f} ms, max {max(overheads):.1f} ms")
-    print(f"peak traced Python memory during calls: {peak / 1e6:.1f} MB; "
-          f"process max RSS (spaCy model included): {max_rss_mb:.0f} MB")
+    print(
+        f"guard overhead per call: median {statistics.median(overheads):.1f} ms, "
+        f"p95 {_percentile(overheads, 0.95):.1f} ms, max {max(overheads):.1f} ms"
+    )
+    print(
+        f"peak traced Python memory during calls: {peak / 1e6:.1f} MB; "
+        f"process max RSS (spaCy model included): {max_rss_mb:.0f} MB"
+    )
 
 
 if __name__ == "__main__":

@@ -47,8 +47,10 @@ class Rates:
         return self.flagged / self.benign if self.benign else 0.0
 
     def line(self) -> str:
-        return (f"{self.name:<28} detection {self.detection:6.1%} ({self.detected}/{self.attacks})"
-                f"   false positives {self.false_positive:6.1%} ({self.flagged}/{self.benign})")
+        return (
+            f"{self.name:<28} detection {self.detection:6.1%} ({self.detected}/{self.attacks})"
+            f"   false positives {self.false_positive:6.1%} ({self.flagged}/{self.benign})"
+        )
 
 
 def _jsonl(path: Path) -> list[dict[str, str]]:
@@ -75,16 +77,22 @@ def _rates(name: str, screener: Screener, rows: list[tuple[str, str, bool]]) -> 
 def compute() -> list[Rates]:
     """The rate table: ours, the spec turns, and deepset's tuning and held-out splits."""
     screener = Screener(load_policy().injection)
-    ours = [(c["text"], c["vector"], True) for c in _jsonl(CASES / "injections.jsonl")
-            if c["expect"] == "quarantine"]
+    ours = [
+        (c["text"], c["vector"], True)
+        for c in _jsonl(CASES / "injections.jsonl")
+        if c["expect"] == "quarantine"
+    ]
     ours += [(c["text"], c["vector"], False) for c in _jsonl(CASES / "benign.jsonl")]
     specs = [(turn, "chat", False) for turn in _spec_turns()]
 
     deepset = _jsonl(DEEPSET)
 
     def split(keep: bool) -> list[tuple[str, str, bool]]:
-        return [(r["text"], "chat", r["label"] == "injection") for r in deepset
-                if (int(r["id"].rsplit("-", 1)[1]) <= TUNE_LAST_ID) == keep]
+        return [
+            (r["text"], "chat", r["label"] == "injection")
+            for r in deepset
+            if (int(r["id"].rsplit("-", 1)[1]) <= TUNE_LAST_ID) == keep
+        ]
 
     return [
         _rates("ours (quarantine vs allow)", screener, ours),

@@ -73,10 +73,13 @@ class PlanOutcome:
     tool_log: tuple[ToolLogEntry, ...]
 
 
-def _check_draft(ctx: RunContext[Draft], result: PlanResult) -> PlanResult:
+async def _check_draft(ctx: RunContext[Draft], result: PlanResult) -> PlanResult:
     """Accept the answer only when the draft is a whole, valid manifest."""
     try:
-        ctx.deps.manifest = validate_data(ctx.deps.to_data(), source="draft manifest")
+        # The policy guard starts an event loop of its own when it finds one running and never
+        # closes it; on a worker thread it finds none and cleans up after itself.
+        data = ctx.deps.to_data()
+        ctx.deps.manifest = await asyncio.to_thread(validate_data, data, "draft manifest")
     except ManifestInvalid as error:
         ctx.deps.last_problems = [str(problem) for problem in error.problems]
         raise ModelRetry(format_problems(error.problems, ctx.deps)) from None

@@ -83,10 +83,16 @@ class RateLimiter:
     ) -> None:
         stats = self._limiter.get_window_stats(item, *identifiers)
         retry_after = max(0.0, stats.reset_time - time.time())
-        log.warning("guard.rate_limited", kind=kind, scope=scope, limit=str(item),
-                    retry_after=round(retry_after, 1))
-        raise RateLimited(scope=f"{kind.replace('_', ' ')} per {scope}", limit=str(item),
-                          retry_after=retry_after)
+        log.warning(
+            "guard.rate_limited",
+            kind=kind,
+            scope=scope,
+            limit=str(item),
+            retry_after=round(retry_after, 1),
+        )
+        raise RateLimited(
+            scope=f"{kind.replace('_', ' ')} per {scope}", limit=str(item), retry_after=retry_after
+        )
 
 
 def usage_limits(budget: RunBudget) -> UsageLimits:

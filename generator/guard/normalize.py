@@ -22,22 +22,18 @@ _BIDI = frozenset("\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069")
 # trick); U+E0020-U+E007E decode to printable ASCII.
 _TAG_FIRST, _TAG_LAST, _TAG_ASCII_OFFSET = 0xE0000, 0xE007F, 0xE0000
 
-# Letters from other scripts that look like Latin ones (a subset of Unicode's confusables list,
-# the letters that occur in words an attacker would disguise).
-_CONFUSABLES = str.maketrans(
-    {
-        # Cyrillic
-        "а": "a", "в": "b", "е": "e", "ё": "e", "к": "k", "м": "m", "н": "h", "о": "o",
-        "р": "p", "с": "c", "т": "t", "у": "y", "х": "x", "ѕ": "s", "і": "i", "ї": "i",
-        "ј": "j", "ԁ": "d", "ԛ": "q", "ԝ": "w", "һ": "h", "ɡ": "g",
-        "А": "A", "В": "B", "Е": "E", "К": "K", "М": "M", "Н": "H", "О": "O", "Р": "P",
-        "С": "C", "Т": "T", "У": "Y", "Х": "X", "Ѕ": "S", "І": "I", "Ј": "J",
-        # Greek
-        "α": "a", "ο": "o", "ρ": "p", "ν": "v", "ι": "i", "κ": "k", "τ": "t", "υ": "u",
-        "Α": "A", "Β": "B", "Ε": "E", "Ζ": "Z", "Η": "H", "Ι": "I", "Κ": "K", "Μ": "M",
-        "Ν": "N", "Ο": "O", "Ρ": "P", "Τ": "T", "Υ": "Y", "Χ": "X",
-    }
-)  # fmt: skip
+# Cyrillic and Greek letters that look like Latin ones (a subset of Unicode's confusables
+# list: the letters of words an attacker would disguise), each mapped to its Latin twin.
+_LOOKALIKES = (
+    "\u0430\u0432\u0435\u0451\u043a\u043c\u043d\u043e\u0440\u0441\u0442\u0443"
+    "\u0445\u0455\u0456\u0457\u0458\u0501\u051b\u051d\u04bb\u0261\u0410\u0412"
+    "\u0415\u041a\u041c\u041d\u041e\u0420\u0421\u0422\u0423\u0425\u0405\u0406"
+    "\u0408"
+    "\u03b1\u03bf\u03c1\u03bd\u03b9\u03ba\u03c4\u03c5\u0391\u0392\u0395\u0396"
+    "\u0397\u0399\u039a\u039c\u039d\u039f\u03a1\u03a4\u03a5\u03a7"
+)
+_LATIN_TWINS = "abeekmhopctyxsiijdqwhgABEKMHOPCTYXSIJaopviktuABEZHIKMNOPTYX"
+_CONFUSABLES = str.maketrans(_LOOKALIKES, _LATIN_TWINS)
 
 
 @dataclass(frozen=True)
@@ -84,8 +80,9 @@ def normalize(text: str) -> Normalized:
 def mixed_script_words(text: str) -> list[str]:
     """Words that mix Latin letters with look-alikes from another script.
 
-    A real word is written in one script; "аdmin" with a Cyrillic "а" exists only to look like
-    "admin" to a person while differing for a program (a role check, a string comparison).
+    A real word is written in one script; "admin" spelled with a Cyrillic "a" (U+0430) exists
+    only to look like "admin" to a person while differing for a program (a role check, a
+    string comparison).
     """
     suspicious: list[str] = []
     for word in text.split():

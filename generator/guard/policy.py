@@ -221,9 +221,11 @@ def _load_file(path: Path, model: type[_Strict]) -> _Strict:
     try:
         data = yaml.safe_load(path.read_text(encoding="utf-8"))
     except OSError as error:
-        raise PolicyInvalid(str(path), [Problem("(file)", f"cannot be read: {error.strerror}")])
+        raise PolicyInvalid(
+            str(path), [Problem("(file)", f"cannot be read: {error.strerror}")]
+        ) from None
     except yaml.YAMLError as error:
-        raise PolicyInvalid(str(path), [Problem("(file)", f"is not valid YAML: {error}")])
+        raise PolicyInvalid(str(path), [Problem("(file)", f"is not valid YAML: {error}")]) from None
 
     try:
         return model.model_validate(data if data is not None else {})

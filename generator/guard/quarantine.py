@@ -103,18 +103,39 @@ class QuarantineStore:
         self._db.execute(
             "INSERT INTO quarantine (id, created_at, user_id, tenant_id, environment, vector,"
             " reasons, score, text, text_hash, scrubbed_hash) VALUES (?,?,?,?,?,?,?,?,?,?,?)",
-            (entry_id, self.clock().isoformat(), user_id, tenant_id, environment, vector,
-             json.dumps(reasons), score, scrubbed, text_hash(original), text_hash(scrubbed)),
+            (
+                entry_id,
+                self.clock().isoformat(),
+                user_id,
+                tenant_id,
+                environment,
+                vector,
+                json.dumps(reasons),
+                score,
+                scrubbed,
+                text_hash(original),
+                text_hash(scrubbed),
+            ),
         )
-        log.warning("guard.quarantined", quarantine_id=entry_id, user=user_id, tenant=tenant_id,
-                    vector=vector, score=score, reasons=reasons)
+        log.warning(
+            "guard.quarantined",
+            quarantine_id=entry_id,
+            user=user_id,
+            tenant=tenant_id,
+            vector=vector,
+            score=score,
+            reasons=reasons,
+        )
         return self.show(entry_id)
 
     def list(self, *, status: Status | None = "held") -> list[QuarantineEntry]:
         """Entries with ``status`` (all when None), oldest first."""
         query = "SELECT * FROM quarantine"
-        rows = (self._db.execute(f"{query} WHERE status = ? ORDER BY created_at", (status,))
-                if status else self._db.execute(f"{query} ORDER BY created_at"))
+        rows = (
+            self._db.execute(f"{query} WHERE status = ? ORDER BY created_at", (status,))
+            if status
+            else self._db.execute(f"{query} ORDER BY created_at")
+        )
         return [_entry(row) for row in rows]
 
     def show(self, entry_id: str) -> QuarantineEntry:
@@ -163,8 +184,7 @@ class QuarantineStore:
             " WHERE id = ? AND status = 'held'",
             (status, admin, self.clock().isoformat(), note, entry_id),
         )
-        log.warning("guard.quarantine_decided", quarantine_id=entry_id, status=status,
-                    admin=admin)
+        log.warning("guard.quarantine_decided", quarantine_id=entry_id, status=status, admin=admin)
         return self.show(entry_id)
 
 

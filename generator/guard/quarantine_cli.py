@@ -30,9 +30,12 @@ def _trace_group() -> None:
 
 
 def _describe(entry: QuarantineEntry) -> None:
-    console.print(f"[bold]{entry.id}[/] {entry.status} {entry.created_at:%Y-%m-%d %H:%M} "
-                  f"user={entry.user_id} tenant={entry.tenant_id} vector={entry.vector} "
-                  f"score={entry.score:.2f}", highlight=False)
+    console.print(
+        f"[bold]{entry.id}[/] {entry.status} {entry.created_at:%Y-%m-%d %H:%M} "
+        f"user={entry.user_id} tenant={entry.tenant_id} vector={entry.vector} "
+        f"score={entry.score:.2f}",
+        highlight=False,
+    )
     for reason in entry.reasons:
         console.print(f"  - {reason}", highlight=False)
 

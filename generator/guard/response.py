@@ -51,8 +51,9 @@ class ResponseChecker:
         for path, text in _strings(arguments):
             where = f"argument {path!r} of {part.tool_name}"
             if len(text) > self.policy.arguments.max_string_chars:
-                raise ArgumentsRejected(f"{where} is longer than "
-                                        f"{self.policy.arguments.max_string_chars} characters")
+                raise ArgumentsRejected(
+                    f"{where} is longer than {self.policy.arguments.max_string_chars} characters"
+                )
             if lookalikes := mixed_script_words(text):
                 raise ArgumentsRejected(
                     f"{where} mixes look-alike letters from another script ({len(lookalikes)}"
@@ -81,9 +82,7 @@ def _arguments(part: BaseToolCallPart) -> dict[str, Any]:
         try:
             args = json.loads(args) if args.strip() else {}
         except json.JSONDecodeError:
-            raise ArgumentsRejected(
-                f"arguments of {part.tool_name} are not valid JSON"
-            ) from None
+            raise ArgumentsRejected(f"arguments of {part.tool_name} are not valid JSON") from None
     if not isinstance(args, dict):
         raise ArgumentsRejected(f"arguments of {part.tool_name} must be a JSON object")
     return args

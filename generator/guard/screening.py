@@ -16,6 +16,7 @@ import json
 import re
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
+from typing import Literal
 
 from generator.guard.normalize import normalize
 from generator.guard.policy import InjectionPolicy, Vector
@@ -80,9 +81,7 @@ class Screener:
     def __init__(self, policy: InjectionPolicy) -> None:
         """Compile every pattern up front: screening is on the hot path of each model call."""
         self.policy = policy
-        self._signatures = [
-            (re.compile(sig.pattern, _FLAGS), sig) for sig in policy.signatures
-        ]
+        self._signatures = [(re.compile(sig.pattern, _FLAGS), sig) for sig in policy.signatures]
         self._overrides = self._override_patterns()
         roleplay = policy.roleplay
         self._persona = [re.compile(p, _FLAGS) for p in roleplay.persona]
@@ -145,9 +144,13 @@ class Screener:
         verbs = _alternation(word for words in lexicon.verbs.values() for word in words)
         gap = rf"(?:\W+\w+){{0,{lexicon.window_words}}}?\W+"
         patterns: list[tuple[re.Pattern[str], float]] = []
-        for strength, score in (("strong", lexicon.strong_score), ("weak", lexicon.weak_score)):
-            by_language = lexicon.targets.get(strength, {})
-            targets = _alternation(word for words in by_language.values() for word in words)
+        strengths: tuple[tuple[Literal["strong", "weak"], float], ...] = (
+            ("strong", lexicon.strong_score),
+            ("weak", lexicon.weak_score),
+        )
+        for strength, score in strengths:
+            by_language = lexicon.targets.get(strength)
+            targets = _alternation(word for words in (by_language or {}).values() for word in words)
             if targets:
                 pattern = re.compile(rf"\b(?:{verbs})\b{gap}(?:{targets})\b", _FLAGS)
                 patterns.append((pattern, score))
@@ -170,14 +173,18 @@ class Screener:
     def _roleplay_signals(self, text: str) -> list[Signal]:
         roleplay = self.policy.roleplay
         signals = [
-            Signal(f"persona:{index}", "casts the assistant as another persona",
-                   roleplay.persona_score)
+            Signal(
+                f"persona:{index}", "casts the assistant as another persona", roleplay.persona_score
+            )
             for index, pattern in enumerate(self._persona)
             if pattern.search(text)
         ]
         signals += [
-            Signal("authority", "claims an authority a chat message cannot prove",
-                   roleplay.authority_score)
+            Signal(
+                "authority",
+                "claims an authority a chat message cannot prove",
+                roleplay.authority_score,
+            )
             for pattern in self._authority
             if pattern.search(text)
         ]
@@ -185,8 +192,11 @@ class Screener:
 
     def _extraction_signals(self, text: str) -> list[Signal]:
         return [
-            Signal(f"extraction:{index}", "asks for the assistant's hidden prompt",
-                   self.policy.extraction.score)
+            Signal(
+                f"extraction:{index}",
+                "asks for the assistant's hidden prompt",
+                self.policy.extraction.score,
+            )
             for index, pattern in enumerate(self._extraction)
             if pattern.search(text)
         ]
@@ -196,13 +206,17 @@ class Screener:
         signals: list[Signal] = []
         if self._tags.search(text):
             signals.append(
-                Signal("spoof:tag", "markup that fakes a new turn or system message",
-                       spoof.tag_score)
+                Signal(
+                    "spoof:tag", "markup that fakes a new turn or system message", spoof.tag_score
+                )
             )
         if self._role_labels.search(text):
             signals.append(
-                Signal("spoof:role", "a role label that fakes a system or assistant turn",
-                       spoof.role_label_score)
+                Signal(
+                    "spoof:role",
+                    "a role label that fakes a system or assistant turn",
+                    spoof.role_label_score,
+                )
             )
         return signals
 
@@ -215,10 +229,10 @@ class Screener:
             except json.JSONDecodeError:
                 continue
             for item in value if isinstance(value, list) else [value]:
-                if isinstance(item, dict) and _looks_like_tool_call(item, lexicon.keys,
-                                                                     lexicon.arg_keys):
-                    return [Signal("forged-tool-call", "text imitating a tool call",
-                                   lexicon.score)]
+                if isinstance(item, dict) and _looks_like_tool_call(
+                    item, lexicon.keys, lexicon.arg_keys
+                ):
+                    return [Signal("forged-tool-call", "text imitating a tool call", lexicon.score)]
         return []
 
     def _encoded_signals(self, text: str, depth: int) -> list[Signal]:
@@ -234,8 +248,9 @@ class Screener:
             inner_depth = self.policy.encoding.max_depth if encoding == "rot13" else depth + 1
             inner = self._signals(decoded, inner_depth)
             if encoding != "rot13" and " " in decoded.strip():
-                inner.append(Signal(f"encoded:{encoding}", f"{encoding}-encoded text",
-                                    _DECODED_TEXT_SCORE))
+                inner.append(
+                    Signal(f"encoded:{encoding}", f"{encoding}-encoded text", _DECODED_TEXT_SCORE)
+                )
             signals += [
                 Signal(f"{encoding}:{s.detector}", f"{s.reason} ({encoding}-encoded)", s.score)
                 for s in inner
@@ -243,8 +258,9 @@ class Screener:
         return signals
 
 
-def _looks_like_tool_call(item: dict[str, object], keys: frozenset[str],
-                          arg_keys: frozenset[str]) -> bool:
+def _looks_like_tool_call(
+    item: dict[str, object], keys: frozenset[str], arg_keys: frozenset[str]
+) -> bool:
     lowered = {str(key).lower() for key in item}
     return bool(lowered & keys) and bool(lowered & (arg_keys | {"function", "tool_calls"}))
 

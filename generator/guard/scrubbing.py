@@ -25,7 +25,7 @@ from generator.guard.policy import PiiPolicy
 from generator.manifest.sensitive import find_secret_spans
 
 _PLACEHOLDER = re.compile(r"<([A-Z][A-Z_]*?)_(\d+)>")
-_SECRET_ENTITY = "SECRET"
+_SECRET_ENTITY = "SECRET"  # noqa: S105  (an entity label, not a password)
 _INTRO_WINDOW = 16
 _INTRODUCED_NAME = re.compile(
     r"(?i:\b(?:my name is|i'm|i am|call me|ich bin|je suis|me llamo|soy)\s+)"
@@ -70,8 +70,9 @@ class PlaceholderTable:
 
     def restore(self, text: str) -> str:
         """Put personal data back into a reply; secrets and unknown placeholders stay masked."""
-        return _PLACEHOLDER.sub(lambda match: self._values.get(match.group(0), match.group(0)),
-                                text)
+        return _PLACEHOLDER.sub(
+            lambda match: self._values.get(match.group(0), match.group(0)), text
+        )
 
     def __len__(self) -> int:
         return len(self._by_value)
@@ -115,8 +116,9 @@ class Scrubber:
         if not kept:
             return Scrubbed(masked, secret_kinds)
 
-        return Scrubbed(self._anonymize(masked, kept),
-                        secret_kinds + tuple(r.entity_type for r in kept))
+        return Scrubbed(
+            self._anonymize(masked, kept), secret_kinds + tuple(r.entity_type for r in kept)
+        )
 
     def _mask_secrets(self, text: str) -> tuple[str, tuple[str, ...]]:
         spans = find_secret_spans(text)
@@ -197,7 +199,7 @@ def _engines(model_name: str, language: str) -> tuple[Any, Any]:
     # list on first use; the snapshot bundled with tldextract is enough and needs no network.
     offline_tld = tldextract.TLDExtract(suffix_list_urls=(), cache_dir=None)
 
-    class OfflineEmailRecognizer(EmailRecognizer):  # type: ignore[misc]
+    class OfflineEmailRecognizer(EmailRecognizer):
         def validate_result(self, pattern_text: str) -> bool:
             return bool(offline_tld(pattern_text).fqdn)
 
@@ -220,7 +222,7 @@ def _engines(model_name: str, language: str) -> tuple[Any, Any]:
         )
     )
     analyzer = AnalyzerEngine(nlp_engine=nlp, registry=registry, supported_languages=[language])
-    return analyzer, AnonymizerEngine()
+    return analyzer, AnonymizerEngine()  # type: ignore[no-untyped-call]
 
 
 def warm_up(policy: PiiPolicy) -> None:

@@ -40,8 +40,7 @@ def connect(path: Path) -> sqlite3.Connection:
 
 def canonical_json(value: Any) -> str:
     """JSON with sorted keys and no spaces: the same value always hashes the same."""
-    return json.dumps(value, sort_keys=True, separators=(",", ":"), ensure_ascii=False,
-                      default=str)
+    return json.dumps(value, sort_keys=True, separators=(",", ":"), ensure_ascii=False, default=str)
 
 
 def sha256_text(text: str) -> str:

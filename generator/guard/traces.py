@@ -58,8 +58,21 @@ BEGIN SELECT RAISE(ABORT, 'traces are append-only'); END;
 CREATE TRIGGER IF NOT EXISTS traces_no_delete BEFORE DELETE ON traces
 BEGIN SELECT RAISE(ABORT, 'traces are append-only'); END;
 """
-_HASHED = ("seq", "at", "run_id", "kind", "environment", "user_id", "tenant_id", "payload",
-           "duration_ms", "input_tokens", "output_tokens", "training", "prev_hash")
+_HASHED = (
+    "seq",
+    "at",
+    "run_id",
+    "kind",
+    "environment",
+    "user_id",
+    "tenant_id",
+    "payload",
+    "duration_ms",
+    "input_tokens",
+    "output_tokens",
+    "training",
+    "prev_hash",
+)
 
 
 @dataclass(frozen=True)
@@ -133,12 +146,15 @@ class TraceStore:
         except BaseException:
             self._db.execute("ROLLBACK")
             raise
-        return int(row["seq"])
+        return prev_seq + 1
 
     def entries(self, *, run_id: str | None = None) -> list[dict[str, Any]]:
         """Entries in order, payloads decoded (for reports and tests)."""
-        query = "SELECT * FROM traces" + (" WHERE run_id = ?" if run_id else "") + " ORDER BY seq"
-        rows = self._db.execute(query, (run_id,) if run_id else ())
+        rows = (
+            self._db.execute("SELECT * FROM traces WHERE run_id = ? ORDER BY seq", (run_id,))
+            if run_id
+            else self._db.execute("SELECT * FROM traces ORDER BY seq")
+        )
         return [{**dict(row), "payload": json.loads(row["payload"])} for row in rows]
 
     def verify(self) -> Verification:
@@ -160,8 +176,10 @@ class TraceStore:
         head = self._db.execute("SELECT seq, hash FROM chain_head WHERE id = 1").fetchone()
         last_seq = expected_seq - 1
         if head is not None and (head["seq"], head["hash"]) != (last_seq, expected_prev):
-            problems.append(f"the chain ends at row {last_seq} but its head is row {head['seq']}"
-                            " (rows deleted from the end, or the head was edited)")
+            problems.append(
+                f"the chain ends at row {last_seq} but its head is row {head['seq']}"
+                " (rows deleted from the end, or the head was edited)"
+            )
         outcome = Verification(rows=count, problems=problems)
         log.info("guard.trace_verified", rows=count, ok=outcome.ok, problems=len(problems))
         return outcome
@@ -173,16 +191,17 @@ class TraceStore:
             raise TraceTampered(f"{self.path}: " + "; ".join(outcome.problems))
         return outcome
 
-    def export(
-        self, *, for_training: bool, environment: str | None = None
-    ) -> list[dict[str, Any]]:
+    def export(self, *, for_training: bool, environment: str | None = None) -> list[dict[str, Any]]:
         """Entries (optionally of one environment); for training, production is refused.
 
         Refusing rather than filtering makes the rule visible: a request that would have
         included production transcripts fails loudly instead of silently returning less.
         """
-        rows = [row for row in self.entries()
-                if environment is None or row["environment"] == environment]
+        rows = [
+            row
+            for row in self.entries()
+            if environment is None or row["environment"] == environment
+        ]
         if for_training and any(row["training"] == "forbidden" for row in rows):
             log.warning("guard.training_export_refused", environment=environment)
             raise ExportRefused(

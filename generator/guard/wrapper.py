@@ -19,7 +19,7 @@ import uuid
 from collections.abc import AsyncIterator, Callable, Iterator, Sequence
 from contextlib import asynccontextmanager
 from dataclasses import dataclass, field
-from typing import Any, Literal
+from typing import Any, Literal, cast
 
 import structlog
 from pydantic_ai import RunContext
@@ -187,16 +187,21 @@ class GuardedModel(WrapperModel):
         try:
             run = self._run_for(messages)
             run.meter.before_request()
-            self.context.limiter.hit("model_requests", user=self.context.user_id,
-                                     tenant=self.context.tenant_id)
+            self.context.limiter.hit(
+                "model_requests", user=self.context.user_id, tenant=self.context.tenant_id
+            )
 
             self._screen_new_parts(run, messages)
 
             scrubber = Scrubber(self.context.policy.pii, run.table)
             outgoing = [self._scrub_message(run, scrubber, message) for message in messages]
 
-            settings: ModelSettings = {**(model_settings or {}),
-                                       **self.context.policy.provider.model_settings}  # type: ignore[typeddict-item]
+            # ModelSettings is a TypedDict; provider keys (openai_store) are merged as plain data.
+            merged: dict[str, Any] = {
+                **(model_settings or {}),
+                **self.context.policy.provider.model_settings,
+            }
+            settings = cast(ModelSettings, merged)
 
             self._trace_request(run, outgoing)
         except BookwrightError:
@@ -223,26 +228,33 @@ class GuardedModel(WrapperModel):
             verdict = self.screener.screen(text, vector)
             if verdict.suspicious:
                 if self.context.quarantine.is_released(text, tenant_id=self.context.tenant_id):
-                    self._decision(run, "released_input_passed", vector=vector,
-                                   score=verdict.score)
+                    self._decision(run, "released_input_passed", vector=vector, score=verdict.score)
                 else:
                     self._hold(run, text, vector, verdict.reasons, verdict.score)
             self._screened.add(key)
 
-    def _hold(self, run: _RunState, text: str, vector: Vector, reasons: list[str],
-              score: float) -> None:
+    def _hold(
+        self, run: _RunState, text: str, vector: Vector, reasons: list[str], score: float
+    ) -> None:
         scrubbed = Scrubber(self.context.policy.pii, run.table).scrub(text).text
         entry = self.context.quarantine.hold(
-            original=text, scrubbed=scrubbed, user_id=self.context.user_id,
-            tenant_id=self.context.tenant_id, environment=self.context.environment,
-            vector=vector, reasons=reasons, score=score,
+            original=text,
+            scrubbed=scrubbed,
+            user_id=self.context.user_id,
+            tenant_id=self.context.tenant_id,
+            environment=self.context.environment,
+            vector=vector,
+            reasons=reasons,
+            score=score,
         )
-        self._decision(run, "quarantined", quarantine_id=entry.id, vector=vector,
-                       score=score, reasons=reasons)
+        self._decision(
+            run, "quarantined", quarantine_id=entry.id, vector=vector, score=score, reasons=reasons
+        )
         raise Quarantined(quarantine_id=entry.id, reasons=reasons)
 
-    def _scrub_message(self, run: _RunState, scrubber: Scrubber,
-                       message: ModelMessage) -> ModelMessage:
+    def _scrub_message(
+        self, run: _RunState, scrubber: Scrubber, message: ModelMessage
+    ) -> ModelMessage:
         def clean(text: str) -> str:
             if text not in run.scrubbed:
                 run.scrubbed[text] = scrubber.scrub(text).text
@@ -273,11 +285,16 @@ class GuardedModel(WrapperModel):
 
         try:
             tool_calls = self.checker.tool_calls(response)
-            self.context.limiter.hit("tool_calls", user=self.context.user_id,
-                                     tenant=self.context.tenant_id, cost=tool_calls)
+            self.context.limiter.hit(
+                "tool_calls",
+                user=self.context.user_id,
+                tenant=self.context.tenant_id,
+                cost=tool_calls,
+            )
             usage = response.usage
-            run.meter.after_response(tool_calls=tool_calls,
-                                     tokens=usage.input_tokens + usage.output_tokens)
+            run.meter.after_response(
+                tool_calls=tool_calls, tokens=usage.input_tokens + usage.output_tokens
+            )
             self._trace_response(run, response, elapsed_ms)
             parts = [_restore_part(part, run.table) for part in response.parts]
         except BookwrightError:
@@ -288,11 +305,16 @@ class GuardedModel(WrapperModel):
 
     # Traces and decisions -------------------------------------------------------------------
 
-    def _trace(self, run: _RunState, kind: TraceKind, payload: dict[str, Any],
-               **numbers: Any) -> None:
+    def _trace(
+        self, run: _RunState, kind: TraceKind, payload: dict[str, Any], **numbers: Any
+    ) -> None:
         self.context.traces.append(
-            run_id=run.run_id, kind=kind, environment=self.context.environment,
-            user_id=self.context.user_id, tenant_id=self.context.tenant_id, payload=payload,
+            run_id=run.run_id,
+            kind=kind,
+            environment=self.context.environment,
+            user_id=self.context.user_id,
+            tenant_id=self.context.tenant_id,
+            payload=payload,
             **numbers,
         )
 
@@ -304,29 +326,48 @@ class GuardedModel(WrapperModel):
             if key not in run.traced:
                 run.traced.add(key)
                 fresh.append(message)
-        self._trace(run, "request", {
-            "model": self.model_name,
-            "history_length": len(outgoing),
-            "messages": ModelMessagesTypeAdapter.dump_python(fresh, mode="json"),
-        })
+        self._trace(
+            run,
+            "request",
+            {
+                "model": self.model_name,
+                "history_length": len(outgoing),
+                "messages": ModelMessagesTypeAdapter.dump_python(fresh, mode="json"),
+            },
+        )
 
     def _trace_response(self, run: _RunState, response: ModelResponse, elapsed_ms: float) -> None:
         self._trace(
-            run, "response",
-            {"model": self.model_name,
-             "response": ModelMessagesTypeAdapter.dump_python([response], mode="json")[0]},
-            duration_ms=elapsed_ms, input_tokens=response.usage.input_tokens,
+            run,
+            "response",
+            {
+                "model": self.model_name,
+                "response": ModelMessagesTypeAdapter.dump_python([response], mode="json")[0],
+            },
+            duration_ms=elapsed_ms,
+            input_tokens=response.usage.input_tokens,
             output_tokens=response.usage.output_tokens,
         )
         for part in response.parts:
             if isinstance(part, BaseToolCallPart):
-                self._trace(run, "tool_call", {"tool": part.tool_name,
-                                               "args": part.args_as_dict(),
-                                               "tool_call_id": part.tool_call_id})
+                self._trace(
+                    run,
+                    "tool_call",
+                    {
+                        "tool": part.tool_name,
+                        "args": part.args_as_dict(),
+                        "tool_call_id": part.tool_call_id,
+                    },
+                )
 
     def _decision(self, run: _RunState, decision: str, **details: Any) -> None:
-        log.warning(f"guard.{decision}", run_id=run.run_id, user=self.context.user_id,
-                    tenant=self.context.tenant_id, **details)
+        log.warning(
+            f"guard.{decision}",
+            run_id=run.run_id,
+            user=self.context.user_id,
+            tenant=self.context.tenant_id,
+            **details,
+        )
         self._trace(run, "decision", {"decision": decision, **details})
 
     def _fail_closed(self, step: str, error: Exception) -> None:
@@ -359,8 +400,11 @@ def _screenable(messages: Sequence[ModelMessage]) -> Iterator[tuple[str, Vector]
 def _user_texts(part: UserPromptPart) -> list[str]:
     if isinstance(part.content, str):
         return [part.content]
-    return [item if isinstance(item, str) else item.content
-            for item in part.content if isinstance(item, str | TextContent)]
+    return [
+        item if isinstance(item, str) else item.content
+        for item in part.content
+        if isinstance(item, str | TextContent)
+    ]
 
 
 def _split_data(text: str) -> Iterator[tuple[str, Vector]]:
@@ -372,21 +416,30 @@ def _split_data(text: str) -> Iterator[tuple[str, Vector]]:
         yield rest, "chat"
 
 
+def _scrub_user_part(part: UserPromptPart, clean: Callable[[str], str]) -> UserPromptPart:
+    if isinstance(part.content, str):
+        return dataclasses.replace(part, content=clean(part.content))
+    items = [
+        clean(item)
+        if isinstance(item, str)
+        else dataclasses.replace(item, content=clean(item.content))
+        if isinstance(item, TextContent)
+        else item
+        for item in part.content
+    ]
+    return dataclasses.replace(part, content=items)
+
+
 def _scrub_request_part(part: ModelRequestPart, clean: Callable[[str], str]) -> ModelRequestPart:
     if isinstance(part, UserPromptPart):
-        if isinstance(part.content, str):
-            return dataclasses.replace(part, content=clean(part.content))
-        items = [clean(item) if isinstance(item, str)
-                 else dataclasses.replace(item, content=clean(item.content))
-                 if isinstance(item, TextContent) else item
-                 for item in part.content]
-        return dataclasses.replace(part, content=items)
+        return _scrub_user_part(part, clean)
     if isinstance(part, SystemPromptPart):
         return dataclasses.replace(part, content=clean(part.content))
     if isinstance(part, ToolReturnPart):
         if isinstance(part.content, str):
-            return dataclasses.replace(part, content=as_data(clean(part.content),
-                                                             source=f"tool {part.tool_name}"))
+            return dataclasses.replace(
+                part, content=as_data(clean(part.content), source=f"tool {part.tool_name}")
+            )
         return dataclasses.replace(part, content=_scrub_json(part.content, clean))
     if isinstance(part, RetryPromptPart) and isinstance(part.content, str):
         return dataclasses.replace(part, content=clean(part.content))
@@ -403,8 +456,7 @@ def _scrub_json(value: Any, clean: Callable[[str], str]) -> Any:
     return value
 
 
-def _scrub_response_part(part: ModelResponsePart,
-                         clean: Callable[[str], str]) -> ModelResponsePart:
+def _scrub_response_part(part: ModelResponsePart, clean: Callable[[str], str]) -> ModelResponsePart:
     if isinstance(part, TextPart):
         return dataclasses.replace(part, content=clean(part.content))
     if isinstance(part, BaseToolCallPart):

@@ -53,9 +53,9 @@ def find_secret_spans(text: str) -> list[SecretSpan]:
     a private key block is masked whole, from its BEGIN line to its END line.
     """
     spans: list[SecretSpan] = []
-    for kind, pattern in _SECRET_PATTERNS.items():
-        if kind == "private key block":
-            pattern = _PRIVATE_KEY_BLOCK
+    for kind, detector in _SECRET_PATTERNS.items():
+        # The detector only needs the BEGIN line; masking needs the whole block.
+        pattern = _PRIVATE_KEY_BLOCK if kind == "private key block" else detector
         for match in pattern.finditer(text):
             group = "value" if "value" in pattern.groupindex else 0
             spans.append(SecretSpan(kind, match.start(group), match.end(group)))

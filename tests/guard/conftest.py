@@ -67,17 +67,24 @@ def stores(tmp_path: Path) -> Iterator[tuple[TraceStore, QuarantineStore]]:
 def context(policy: Policy, stores: tuple[TraceStore, QuarantineStore]) -> GuardContext:
     """A dev context for user u1 in tenant t1 with in-memory rate limits."""
     traces, quarantine = stores
-    return GuardContext(user_id="u1", tenant_id="t1", environment="dev", traces=traces,
-                        quarantine=quarantine, policy=policy,
-                        limiter=RateLimiter(policy.limits, "memory://"),
-                        clock=lambda: FIXED_NOW)
+    return GuardContext(
+        user_id="u1",
+        tenant_id="t1",
+        environment="dev",
+        traces=traces,
+        quarantine=quarantine,
+        policy=policy,
+        limiter=RateLimiter(policy.limits, "memory://"),
+        clock=lambda: FIXED_NOW,
+    )
 
 
 class Recorder:
     """A FunctionModel script that records exactly what the provider received."""
 
-    def __init__(self, reply: Callable[[list[ModelMessage], AgentInfo], ModelResponse]
-                 | None = None) -> None:
+    def __init__(
+        self, reply: Callable[[list[ModelMessage], AgentInfo], ModelResponse] | None = None
+    ) -> None:
         self.calls: list[list[ModelMessage]] = []
         self.reply = reply or (lambda _m, _i: ModelResponse(parts=[TextPart("ok")]))
 

@@ -15,13 +15,16 @@ from generator.guard.policy import LimitsPolicy, Policy, RunBudget
 REDIS = "redis://127.0.0.1:6379/15"
 
 
-def small(per_user: str = "3/minute", per_tenant: str = "5/minute",
-          overall: str = "100/minute") -> LimitsPolicy:
+def small(
+    per_user: str = "3/minute", per_tenant: str = "5/minute", overall: str = "100/minute"
+) -> LimitsPolicy:
     rates = {"per_user": per_user, "per_tenant": per_tenant, "overall": overall}
-    return LimitsPolicy.model_validate({
-        "rates": {"model_requests": rates, "tool_calls": rates},
-        "run_budget": {"requests": 3, "tool_calls": 5, "total_tokens": 100},
-    })
+    return LimitsPolicy.model_validate(
+        {
+            "rates": {"model_requests": rates, "tool_calls": rates},
+            "run_budget": {"requests": 3, "tool_calls": 5, "total_tokens": 100},
+        }
+    )
 
 
 def test_per_user_limit_says_when_to_retry() -> None:
@@ -82,7 +85,10 @@ def test_run_budget_values_come_from_policy(policy: Policy) -> None:
     limits = run_usage_limits(policy)
     budget = policy.limits.run_budget
     assert (limits.request_limit, limits.tool_calls_limit, limits.total_tokens_limit) == (
-        budget.requests, budget.tool_calls, budget.total_tokens)
+        budget.requests,
+        budget.tool_calls,
+        budget.total_tokens,
+    )
 
 
 def test_run_meter_stops_at_each_budget() -> None:

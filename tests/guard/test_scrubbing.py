@@ -12,14 +12,32 @@ from pydantic_ai.models.function import AgentInfo, FunctionModel
 from generator.guard import GuardContext, guard_model
 from generator.guard.policy import Policy
 from generator.guard.scrubbing import PlaceholderTable, Scrubber
-from tests.guard.conftest import Recorder, spec_turns
 from tests.conftest import SPECS
+from tests.guard.conftest import Recorder, spec_turns
 
 PHYSIO_TURNS = [text for turn_id, text in spec_turns() if turn_id.startswith("physio")]
-PHYSIO_PII = ["Dana", "Whitfield", "dana.whitfield@example.org", "415 555 0134", "555 0134",
-              "4242 4242 4242 4242", "4242424242424242"]
-BUSINESS_WORDS = ["Stripe", "Lyon", "Austin", "Denver", "Portland", "Northgate Physio", "Staff",
-                  "HIIT", "Adyen", "Canada", "CAD"]
+PHYSIO_PII = [
+    "Dana",
+    "Whitfield",
+    "dana.whitfield@example.org",
+    "415 555 0134",
+    "555 0134",
+    "4242 4242 4242 4242",
+    "4242424242424242",
+]
+BUSINESS_WORDS = [
+    "Stripe",
+    "Lyon",
+    "Austin",
+    "Denver",
+    "Portland",
+    "Northgate Physio",
+    "Staff",
+    "HIIT",
+    "Adyen",
+    "Canada",
+    "CAD",
+]
 
 
 def test_physio_pii_never_reaches_the_inner_model(guarded: Any, recorder: Recorder) -> None:
@@ -71,8 +89,9 @@ def test_business_words_survive_scrubbing(turn_id: str, text: str, policy: Polic
 
 def test_only_physio_has_personal_data_among_the_specs(policy: Policy) -> None:
     """Measured over all six specs: placeholders appear only where personal data was."""
-    with_pii = {turn_id for turn_id, text in spec_turns()
-                if Scrubber(policy.pii).scrub(text).entities}
+    with_pii = {
+        turn_id for turn_id, text in spec_turns() if Scrubber(policy.pii).scrub(text).entities
+    }
     assert with_pii == {"physio-clinic-1", "physio-clinic-2"}
     assert (SPECS / "physio-clinic.md").exists()
 
@@ -88,8 +107,9 @@ def test_only_physio_has_personal_data_among_the_specs(policy: Policy) -> None:
         ("Hi, my name is Priya and I run the studio", "PERSON"),
     ],
 )
-def test_each_entity_kind_becomes_a_numbered_placeholder(text: str, entity: str,
-                                                         policy: Policy) -> None:
+def test_each_entity_kind_becomes_a_numbered_placeholder(
+    text: str, entity: str, policy: Policy
+) -> None:
     """Every configured entity is replaced by <ENTITY_n>."""
     scrubbed = Scrubber(policy.pii).scrub(text)
     assert f"<{entity}_1>" in scrubbed.text
@@ -124,11 +144,17 @@ def test_reply_text_is_restored_but_tool_arguments_keep_placeholders(
     context: GuardContext,
 ) -> None:
     """The person reads their own data back; the manifest never receives it."""
+
     def reply(messages: list[ModelMessage], _info: AgentInfo) -> ModelResponse:
         if len(messages) == 1:
-            return ModelResponse(parts=[ToolCallPart("note_assumption",
-                                                     {"field": "contact", "value": "<PERSON_1>",
-                                                      "reason": "given"})])
+            return ModelResponse(
+                parts=[
+                    ToolCallPart(
+                        "note_assumption",
+                        {"field": "contact", "value": "<PERSON_1>", "reason": "given"},
+                    )
+                ]
+            )
         return ModelResponse(parts=[TextPart("Thanks <PERSON_1>, noted.")])
 
     received: list[str] = []

@@ -20,9 +20,19 @@ from generator.guard.traces import TraceStore
 from tests.conftest import ROOT
 from tests.guard.conftest import Recorder
 
-MODEL_FACTORIES = {"FunctionModel", "TestModel", "OpenAIChatModel", "OpenAIResponsesModel",
-                   "OpenAIModel", "AnthropicModel", "GoogleModel", "GroqModel", "MistralModel",
-                   "infer_model", "FallbackModel"}
+MODEL_FACTORIES = {
+    "FunctionModel",
+    "TestModel",
+    "OpenAIChatModel",
+    "OpenAIResponsesModel",
+    "OpenAIModel",
+    "AnthropicModel",
+    "GoogleModel",
+    "GroqModel",
+    "MistralModel",
+    "infer_model",
+    "FallbackModel",
+}
 # The offline planner builds its FunctionModel in a factory that only build_model calls.
 MAY_BUILD_MODELS = {Path("generator/agent/models.py"), Path("generator/agent/planner/__init__.py")}
 
@@ -34,24 +44,28 @@ class BrokenTraces(TraceStore):
         raise OSError("disk full")
 
 
-def test_a_failing_trace_store_fails_closed(context: GuardContext, recorder: Recorder,
-                                            tmp_path: Path) -> None:
+def test_a_failing_trace_store_fails_closed(
+    context: GuardContext, recorder: Recorder, tmp_path: Path
+) -> None:
     """No trace, no call: the inner model is never reached."""
     broken = BrokenTraces(tmp_path / "broken.db")
-    model = guard_model(FunctionModel(recorder.__call__),
-                        context=dataclasses.replace(context, traces=broken))
+    model = guard_model(
+        FunctionModel(recorder.__call__), context=dataclasses.replace(context, traces=broken)
+    )
     with pytest.raises(GuardFailure, match="nothing was sent"):
         Agent(model).run_sync("we run a yoga studio")
     assert recorder.calls == []
     broken.close()
 
 
-def test_an_unreachable_rate_limit_store_fails_closed(context: GuardContext,
-                                                      recorder: Recorder) -> None:
+def test_an_unreachable_rate_limit_store_fails_closed(
+    context: GuardContext, recorder: Recorder
+) -> None:
     """If the limiter cannot count, the request is not made."""
     limiter = RateLimiter(context.policy.limits, "redis://127.0.0.1:1/0")
-    model = guard_model(FunctionModel(recorder.__call__),
-                        context=dataclasses.replace(context, limiter=limiter))
+    model = guard_model(
+        FunctionModel(recorder.__call__), context=dataclasses.replace(context, limiter=limiter)
+    )
     with pytest.raises(GuardFailure):
         Agent(model).run_sync("we run a yoga studio")
     assert recorder.calls == []
@@ -118,7 +132,7 @@ def test_tool_return_strings_are_sent_as_data(context: GuardContext) -> None:
         return f"added {name}"
 
     agent.run_sync("add a spin class")
-    returned = [p for p in calls[1][-1].parts if isinstance(p, ToolReturnPart)][0]
+    returned = next(p for p in calls[1][-1].parts if isinstance(p, ToolReturnPart))
     assert returned.content == '<<<DATA source="tool add_offering">>>\nadded Spin\n<<<END DATA>>>'
 
 
@@ -138,8 +152,7 @@ def test_only_new_parts_are_screened(guarded: GuardedModel, recorder: Recorder) 
     assert screened.count("we run a yoga studio") == 1
 
 
-def test_every_step_is_traced_with_timings_and_tokens(guarded: Any,
-                                                      context: GuardContext) -> None:
+def test_every_step_is_traced_with_timings_and_tokens(guarded: Any, context: GuardContext) -> None:
     """Request and response land in the chain, scrubbed, with duration and token counts."""
     Agent(guarded).run_sync("I'm Dana Whitfield, we run a yoga studio")
     entries = context.traces.entries()
