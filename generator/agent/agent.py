@@ -76,14 +76,26 @@ class PlanOutcome:
 async def _check_draft(ctx: RunContext[Draft], result: PlanResult) -> PlanResult:
     """Accept the answer only when the draft is a whole, valid manifest."""
     try:
-        # The policy guard starts an event loop of its own when it finds one running and never
-        # closes it; on a worker thread it finds none and cleans up after itself.
-        data = ctx.deps.to_data()
-        ctx.deps.manifest = await asyncio.to_thread(validate_data, data, "draft manifest")
+        ctx.deps.manifest = await asyncio.to_thread(_validate_off_loop, ctx.deps.to_data())
     except ManifestInvalid as error:
         ctx.deps.last_problems = [str(problem) for problem in error.problems]
         raise ModelRetry(format_problems(error.problems, ctx.deps)) from None
     return result
+
+
+def _validate_off_loop(data: dict[str, Any]) -> Manifest:
+    """Validate on a worker thread with a loop we own and close.
+
+    The guardrails policy check refuses to run inside a running loop and otherwise opens one
+    it never closes; giving it ours keeps every plan free of leaked loops and sockets.
+    """
+    loop = asyncio.new_event_loop()
+    asyncio.set_event_loop(loop)
+    try:
+        return validate_data(data, source="draft manifest")
+    finally:
+        asyncio.set_event_loop(None)
+        loop.close()
 
 
 @cache
@@ -105,7 +117,9 @@ def plan(conversation: Conversation, model: str = "offline") -> PlanOutcome:
     """Plan a manifest for ``conversation`` with the model called ``model``."""
     draft = Draft()
     turns = conversation.turns
-    history: list[ModelMessage] = [ModelRequest(parts=[UserPromptPart(turn)]) for turn in turns[:-1]]
+    history: list[ModelMessage] = [
+        ModelRequest(parts=[UserPromptPart(turn)]) for turn in turns[:-1]
+    ]
 
     with capture_run_messages() as messages:
         try:
@@ -161,7 +175,10 @@ def _log_refused_names(messages: list[ModelMessage], draft: Draft) -> None:
             continue
         for part in message.parts:
             if isinstance(part, ToolCallPart) and not _known(part.tool_name):
-                args: dict[str, Any] = part.args_as_dict()
+                try:
+                    args: dict[str, Any] = part.args_as_dict()
+                except ValueError:  # a model may send arguments that are not even JSON
+                    args = {"raw": str(part.args)[:200]}
                 reason = f"{part.tool_name!r} is not an allowed tool"
                 draft.tool_log.append(ToolLogEntry(part.tool_name, args, False, reason))
 

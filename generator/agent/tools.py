@@ -1,10 +1,10 @@
 """The allowlist of tools a model may use to edit the draft manifest.
 
 Each tool has a strict argument model: unknown keys, out-of-range numbers, values outside
-the enums and non-ASCII ids (a Cyrillic "а" in "аdmin") are all refused. A refused call
-changes nothing, is written to the tool log and goes back to the model as a retry, so the
-draft always keeps its last safe value. Nothing outside :data:`ALLOWED_TOOLS` is ever offered
-to a model; the guard checks calls against the same set independently.
+the enums and non-ASCII ids (a Cyrillic U+0430 posing as the "a" of "admin") are all refused.
+A refused call changes nothing, is written to the tool log and goes back to the model as a
+retry, so the draft always keeps its last safe value. Nothing outside :data:`ALLOWED_TOOLS`
+is ever offered to a model; the guard checks calls against the same set independently.
 """
 
 from __future__ import annotations

@@ -14,8 +14,10 @@ from typing import Any
 from generator.manifest.model import (
     Manifest,
     Offering,
+    OfferingKind,
     PaymentProvider,
     Permission,
+    PriceUnit,
     Role,
     RoleKind,
     Scope,
@@ -25,6 +27,10 @@ from generator.manifest.model import (
 API_PREFIX = "/api/v1"
 PUBLIC = "public"
 AUTHENTICATED = "authenticated"
+
+SEAT = "seat"
+UNIT = "unit"
+STAFF = "staff"
 
 TEST_WEEK_MONDAY = date(2030, 1, 7)
 """Test slots are placed in this week, far from any daylight-saving change in most zones."""
@@ -39,9 +45,25 @@ class RouteSpec:
     permission: str
 
 
+def booking_mode(offering: Offering) -> str:
+    """How one booking uses an offering.
+
+    ``staff``: the customer books a named staff member (or seeded unit), who cannot be in two
+    bookings at once. ``seat``: a class, where a booking is one of ``capacity`` seats. ``unit``:
+    everything else (courts, rooms, appointments), where a booking takes one of ``quantity``
+    units for itself.
+    """
+    if offering.staff_required:
+        return STAFF
+    if offering.kind is OfferingKind.CLASS:
+        return SEAT
+    return UNIT
+
+
 def routes_for(manifest: Manifest) -> list[RouteSpec]:
     """Every API route the app gets; the single source of the route->permission map."""
     payments = manifest.payments.provider is not PaymentProvider.NONE
+    modes = {booking_mode(offering) for offering in manifest.offerings}
     table: list[tuple[str, str, str, bool]] = [
         ("GET", "/health", PUBLIC, True),
         ("POST", "/auth/login", PUBLIC, True),
@@ -60,6 +82,10 @@ def routes_for(manifest: Manifest) -> list[RouteSpec]:
         ("POST", "/slots", Permission.MANAGE_OFFERINGS, True),
         ("GET", "/bookings", Permission.VIEW_BOOKINGS, True),
         ("POST", "/bookings", Permission.HOLD, True),
+        ("POST", "/bookings/on-behalf", Permission.BOOK_ON_BEHALF, True),
+        ("POST", "/bookings/{booking_id}/no-show", Permission.MARK_NO_SHOW, True),
+        ("GET", "/resources", Permission.BROWSE, bool(modes - {SEAT})),
+        ("GET", "/staff", Permission.BROWSE, STAFF in modes),
         ("GET", "/bookings/{booking_id}", Permission.VIEW_BOOKINGS, True),
         ("POST", "/bookings/{booking_id}/pay", Permission.PAY, payments),
         ("POST", "/bookings/{booking_id}/check-in", Permission.CHECK_IN, True),
@@ -78,11 +104,24 @@ def routes_for(manifest: Manifest) -> list[RouteSpec]:
     return sorted(routes, key=lambda route: (route.path, route.method))
 
 
+def _catalog_routes(manifest: Manifest) -> dict[str, bool]:
+    """Which optional catalogue routes exist: units to pick from, staff to choose."""
+    paths = {route.path for route in routes_for(manifest)}
+    return {
+        "resources": API_PREFIX + "/resources" in paths,
+        "staff": API_PREFIX + "/staff" in paths,
+    }
+
+
 def _customer_role(manifest: Manifest) -> Role | None:
-    """The role self-registered accounts get: the first customer role that may hold a seat."""
+    """The role self-registered accounts get: the first customer role that may hold a seat.
+
+    Roles with a free allowance come last: anyone can register, so a self-made account that
+    got free hours could be repeated for free hours without end.
+    """
     customers = [role for role in manifest.roles if role.kind is RoleKind.CUSTOMER]
     holders = [role for role in customers if Permission.HOLD in role.permissions]
-    ranked = holders or customers
+    ranked = sorted(holders or customers, key=lambda role: role.allowance is not None)
     return ranked[0] if ranked else None
 
 
@@ -102,6 +141,7 @@ def build_context(manifest: Manifest, manifest_sha256: str) -> dict[str, Any]:
         "customer_role": customer.id if customer else None,
         "has_step_up": _has_step_up(manifest),
         "routes": [asdict(route) for route in routes_for(manifest)],
+        "catalog": _catalog_routes(manifest),
         "seed": _seed(manifest),
         "roles": [_role_data(role) for role in manifest.roles],
         "audit_events": [event.value for event in manifest.audit.events],
@@ -156,6 +196,7 @@ def _offering_data(offering: Offering, currency: str) -> dict[str, Any]:
         "quantity": offering.quantity,
         "resource_name": offering.resource_name,
         "staff_required": offering.staff_required,
+        "mode": booking_mode(offering),
         "price_minor": offering.price.amount_minor if offering.price else None,
         "currency": offering.price.currency if offering.price else currency,
         "price_unit": offering.price_unit.value,
@@ -172,6 +213,9 @@ def _role_data(role: Role) -> dict[str, Any]:
         "refund_cap_minor": role.refund_cap.amount_minor if role.refund_cap else None,
         "step_up_for": [permission.value for permission in role.step_up_for],
         "booking_horizon_days": role.booking_horizon_days,
+        "allowance": {"hours": role.allowance.hours, "period": role.allowance.period}
+        if role.allowance
+        else None,
     }
 
 
@@ -221,7 +265,7 @@ def _test_plan(manifest: Manifest) -> dict[str, Any]:
         "second_location": manifest.locations[1].id if len(manifest.locations) > 1 else None,
         "offering": offering.id,
         "offering_capacity": offering.capacity,
-        "offering_price_minor": offering.price.amount_minor if offering.price else None,
+        "offering_price_minor": _charge_minor(manifest, offering) if offering.price else None,
         "location": location.id,
         "timezone": location.timezone,
         "duration": offering.durations_minutes[0],
@@ -229,7 +273,116 @@ def _test_plan(manifest: Manifest) -> dict[str, Any]:
         "now": [start.year, start.month, start.day - 1, start.hour, start.minute],
         "hold_minutes": manifest.booking.hold_minutes,
         "payments": payments,
+        "staff": _staff_plan(manifest),
+        "units": _unit_plan(manifest),
+        "allowance": _allowance_plan(manifest, customer) if payments else None,
+        "on_behalf": _on_behalf_plan(manifest, customer),
+        "no_show": _no_show_plan(manifest, customer),
     }
+
+
+def _staff_plan(manifest: Manifest) -> dict[str, Any] | None:
+    """The offering where a hold names a staff member, and the staff role that works it."""
+    offering = next((item for item in manifest.offerings if booking_mode(item) == STAFF), None)
+    if offering is None:
+        return None
+    staff = [role for role in manifest.roles if role.kind is RoleKind.STAFF]
+    staff.sort(key=lambda role: (role.scope is not Scope.OWN, role.id))
+    role = staff[0] if staff else None
+    return {
+        "offering": offering.id,
+        "duration": offering.durations_minutes[0],
+        "quantity": offering.quantity,
+        "role": role.id if role else None,
+        "own_viewer": bool(
+            role and role.scope is Scope.OWN and Permission.VIEW_BOOKINGS in role.permissions
+        ),
+    }
+
+
+def _unit_plan(manifest: Manifest) -> dict[str, Any] | None:
+    """An offering with several units (six courts), to fill every unit of one time."""
+    offering = next(
+        (item for item in manifest.offerings if booking_mode(item) == UNIT and item.quantity > 1),
+        None,
+    )
+    if offering is None:
+        return None
+    return {
+        "offering": offering.id,
+        "quantity": offering.quantity,
+        "duration": offering.durations_minutes[0],
+    }
+
+
+def _allowance_plan(manifest: Manifest, customer: Role | None) -> dict[str, Any] | None:
+    """A role with free hours, an hourly offering they may book, and a role that always pays."""
+    role = next(
+        (
+            item
+            for item in manifest.roles
+            if item.allowance
+            and Permission.HOLD in item.permissions
+            and Permission.PAY in item.permissions
+        ),
+        None,
+    )
+    hourly = [
+        item
+        for item in manifest.offerings
+        if item.price_unit is PriceUnit.PER_HOUR and item.price and item.price.amount_minor
+    ]
+    if role is None or role.allowance is None or not hourly:
+        return None
+    offering = hourly[0]
+    assert offering.price is not None
+    payer = customer if customer and customer.allowance is None else None
+    return {
+        "role": role.id,
+        "hours": role.allowance.hours,
+        "period": role.allowance.period,
+        "offering": offering.id,
+        "hourly_minor": offering.price.amount_minor,
+        "duration": max(offering.durations_minutes),
+        "payer": payer.id if payer and Permission.PAY in payer.permissions else None,
+    }
+
+
+def _on_behalf_plan(manifest: Manifest, customer: Role | None) -> dict[str, Any] | None:
+    """Who books for whom in the book-on-behalf test."""
+    actor = _actor(manifest, Permission.BOOK_ON_BEHALF)
+    if actor is None or customer is None:
+        return None
+    role = manifest.role(actor)
+    bound = manifest.data_scope.location and role.scope is Scope.LOCATION
+    return {"actor": actor, "customer": customer.id, "location_bound": bound}
+
+
+def _no_show_plan(manifest: Manifest, customer: Role | None) -> dict[str, Any] | None:
+    """Who marks a no-show, and whether only their own bookings (``own`` scope) are theirs."""
+    actor = _actor(manifest, Permission.MARK_NO_SHOW)
+    booker = customer.id if customer else _actor(manifest, Permission.HOLD)
+    if actor is None or booker is None:
+        return None
+    role = manifest.role(actor)
+    staffed = [item for item in manifest.offerings if booking_mode(item) == STAFF]
+    offering = staffed[0] if staffed and role.kind is RoleKind.STAFF else None
+    return {
+        "actor": actor,
+        "own": role.scope is Scope.OWN,
+        "booker": booker,
+        "staff_offering": offering.id if offering else None,
+        "duration": offering.durations_minutes[0] if offering else None,
+    }
+
+
+def _charge_minor(manifest: Manifest, offering: Offering) -> int:
+    """What one hold of the test slot charges: hourly prices by duration, then any deposit."""
+    price = offering.price.amount_minor if offering.price else 0
+    if offering.price_unit is PriceUnit.PER_HOUR:
+        price = -(-price * offering.durations_minutes[0] // 60)
+    deposit = manifest.booking.deposit
+    return -(-price * deposit.percent // 100) if deposit else price
 
 
 def _actor(manifest: Manifest, permission: Permission) -> str | None:

@@ -84,9 +84,7 @@ def header_line(path: str, sha256: str) -> str:
     return _COMMENT.get(suffix, "# {}").format(text) + "\n"
 
 
-def render_files(
-    manifest: Manifest, templates_dir: Path = TEMPLATES_DIR
-) -> list[RenderedFile]:
+def render_files(manifest: Manifest, templates_dir: Path = TEMPLATES_DIR) -> list[RenderedFile]:
     """Every output file in memory, sorted by path; raises ``RenderError`` on any failure."""
     env = build_environment(templates_dir)
     sha = manifest_sha256(manifest)

