@@ -20,7 +20,7 @@ setup: $(BIN)/bookwright
 
 demo: setup
 	$(BIN)/bookwright new --spec tests/fixtures/specs/fitness-studio.md --out $(DEMO_OUT)
-	cd $(DEMO_OUT) && APP_ENV=development $(abspath $(BIN))/uvicorn app.main:app --port $(PORT)
+	cd $(DEMO_OUT) && $(abspath $(BIN))/uvicorn app.main:app --port $(PORT)
 
 lint: setup
 	$(BIN)/ruff check generator tests bench

@@ -35,7 +35,7 @@ def run_chat(
     ask: Callable[[str], str] | None = None,
 ) -> PlanOutcome | None:
     """Run the chat loop until /done or /quit; returns the last plan, if any."""
-    prompt = ask or (lambda text: console.input(text))
+    prompt = ask or console.input
     turns: list[str] = []
     outcome: PlanOutcome | None = None
     console.print(HELP)
@@ -60,9 +60,7 @@ def run_chat(
             outcome = _plan_with(console, turns, message, model) or outcome
 
 
-def _plan_with(
-    console: Console, turns: list[str], message: str, model: str
-) -> PlanOutcome | None:
+def _plan_with(console: Console, turns: list[str], message: str, model: str) -> PlanOutcome | None:
     try:
         outcome = plan(Conversation(tuple([*turns, message])), model=model)
     except UserError as error:

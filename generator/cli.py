@@ -103,9 +103,9 @@ def render(
 @app.command()
 def regenerate(
     check: Annotated[bool, typer.Option("--check", help="Fail on any difference.")] = False,
-    examples: Annotated[
-        Path, typer.Option("--examples", help="Folder of examples.")
-    ] = Path("generated_examples"),
+    examples: Annotated[Path, typer.Option("--examples", help="Folder of examples.")] = Path(
+        "generated_examples"
+    ),
     model: ModelOption = "offline",
 ) -> None:
     """Re-plan and re-render every example from its spec; with --check, change nothing."""

@@ -83,7 +83,9 @@ def _roles(manifest: Manifest) -> Table:
     for role in manifest.roles:
         limits = []
         if role.refund_cap:
-            limits.append(f"refund <= {format_minor(role.refund_cap.amount_minor, manifest.currency)}")
+            limits.append(
+                f"refund <= {format_minor(role.refund_cap.amount_minor, manifest.currency)}"
+            )
         if role.step_up_for:
             limits.append("step-up: " + ", ".join(p.value for p in role.step_up_for))
         if role.booking_horizon_days:

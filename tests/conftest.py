@@ -7,7 +7,7 @@ from pathlib import Path
 
 os.environ.setdefault("OTEL_SDK_DISABLED", "true")
 
-import pydantic_ai.models  # noqa: E402
+import pydantic_ai.models
 
 pydantic_ai.models.ALLOW_MODEL_REQUESTS = False
 

@@ -94,8 +94,15 @@ def test_specs_the_planner_cannot_use_end_in_a_clear_message(tmp_path: Path, tex
 def test_unknown_model_is_a_user_error(tmp_path: Path) -> None:
     result = runner.invoke(
         app,
-        ["new", "--spec", str(SPECS / "tennis-club.md"), "--out", str(tmp_path / "a"),
-         "--model", "gpt-99"],
+        [
+            "new",
+            "--spec",
+            str(SPECS / "tennis-club.md"),
+            "--out",
+            str(tmp_path / "a"),
+            "--model",
+            "gpt-99",
+        ],
     )
 
     assert result.exit_code == 2
@@ -128,11 +135,15 @@ def test_new_then_validate_as_real_processes(tmp_path: Path) -> None:
 
     created = subprocess.run(
         [str(BOOKWRIGHT), "new", "--spec", str(SPECS / "fitness-studio.md"), "--out", str(out)],
-        capture_output=True, text=True, check=False,
+        capture_output=True,
+        text=True,
+        check=False,
     )
     checked = subprocess.run(
         [str(BOOKWRIGHT), "validate", str(out / "manifest.yaml")],
-        capture_output=True, text=True, check=False,
+        capture_output=True,
+        text=True,
+        check=False,
     )
 
     assert created.returncode == 0, created.stderr

@@ -37,7 +37,12 @@ def test_example_app_passes_its_own_tests(example: Path) -> None:
 
     result = subprocess.run(
         [sys.executable, "-m", "pytest", "-q", "-p", "no:cacheprovider"],
-        cwd=example, capture_output=True, text=True, env=env, check=False, timeout=600,
+        cwd=example,
+        capture_output=True,
+        text=True,
+        env=env,
+        check=False,
+        timeout=600,
     )
 
     assert result.returncode == 0, result.stdout[-4000:] + result.stderr[-2000:]

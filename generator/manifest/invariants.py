@@ -43,7 +43,9 @@ def _unique_ids(manifest: Manifest) -> list[Problem]:
     ):
         counts = Counter(item.id for item in items)
         problems += [
-            Problem(f"{name}[].id", f"id {item_id!r} is used {count} times", "give each a unique id")
+            Problem(
+                f"{name}[].id", f"id {item_id!r} is used {count} times", "give each a unique id"
+            )
             for item_id, count in sorted(counts.items())
             if count > 1
         ]
@@ -82,41 +84,32 @@ def _currencies_agree(manifest: Manifest) -> list[Problem]:
 
 
 def _role_rules(manifest: Manifest, index: int, role: Role) -> list[Problem]:
-    from generator.manifest.model import (
-        MAX_REFUND_CAP_MINOR,
-        Permission,
-        RoleKind,
-        SecondFactor,
-        SignInMethod,
+    where = f"roles[{index}]"
+    return (
+        _refund_cap_rules(manifest, where, role)
+        + _step_up_rules(where, role)
+        + _sign_in_rules(where, role)
     )
 
-    where = f"roles[{index}]"
-    problems: list[Problem] = []
+
+def _refund_cap_rules(manifest: Manifest, where: str, role: Role) -> list[Problem]:
+    """Non-admin refunds are capped and finite; no cap is ever above the highest price."""
+    from generator.manifest.model import MAX_REFUND_CAP_MINOR, Permission, RoleKind
+
     can_refund = Permission.REFUND in role.permissions
-    is_admin = role.kind is RoleKind.ADMIN
+    cap = role.refund_cap
+    problems: list[Problem] = []
 
-    if can_refund and not is_admin:
-        if role.refund_cap is None:
-            problems.append(
-                Problem(
-                    f"{where}.refund_cap",
-                    f"role {role.id!r} may refund but has no cap; non-admin refund caps must be "
-                    "finite",
-                    "set refund_cap to the most one refund may return",
-                )
+    if can_refund and role.kind is not RoleKind.ADMIN and cap is None:
+        problems.append(
+            Problem(
+                f"{where}.refund_cap",
+                f"role {role.id!r} may refund but has no cap; non-admin refund caps must be finite",
+                "set refund_cap to the most one refund may return",
             )
-        elif not 0 < role.refund_cap.amount_minor <= MAX_REFUND_CAP_MINOR:
-            limit = format_minor(MAX_REFUND_CAP_MINOR, manifest.currency)
-            problems.append(
-                Problem(
-                    f"{where}.refund_cap.amount_minor",
-                    f"cap {role.refund_cap.amount_minor} is outside 1..{MAX_REFUND_CAP_MINOR} "
-                    f"minor units",
-                    f"choose a cap above zero and at most {limit}",
-                )
-            )
+        )
 
-    if role.refund_cap is not None and not can_refund:
+    if cap is not None and not can_refund:
         problems.append(
             Problem(
                 f"{where}.refund_cap",
@@ -125,20 +118,40 @@ def _role_rules(manifest: Manifest, index: int, role: Role) -> list[Problem]:
             )
         )
 
-    top_price = _highest_price(manifest)
-    if role.refund_cap is not None and top_price is not None:
-        if role.refund_cap.amount_minor > top_price:
-            problems.append(
-                Problem(
-                    f"{where}.refund_cap.amount_minor",
-                    f"cap {format_minor(role.refund_cap.amount_minor, manifest.currency)} is above "
-                    f"the highest price {format_minor(top_price, manifest.currency)}; refunds are "
-                    "never above the price",
-                    "lower the cap to at most the highest price",
-                )
+    if cap is not None and not 0 < cap.amount_minor <= MAX_REFUND_CAP_MINOR:
+        limit = format_minor(MAX_REFUND_CAP_MINOR, manifest.currency)
+        problems.append(
+            Problem(
+                f"{where}.refund_cap.amount_minor",
+                f"cap {cap.amount_minor} is outside 1..{MAX_REFUND_CAP_MINOR} minor units",
+                f"choose a cap above zero and at most {limit}",
             )
+        )
 
-    if is_admin and can_refund and Permission.REFUND not in role.step_up_for:
+    top_price = _highest_price(manifest)
+    if cap is not None and top_price is not None and cap.amount_minor > top_price:
+        problems.append(
+            Problem(
+                f"{where}.refund_cap.amount_minor",
+                f"cap {format_minor(cap.amount_minor, manifest.currency)} is above the highest "
+                f"price {format_minor(top_price, manifest.currency)}; refunds are never above "
+                "the price",
+                "lower the cap to at most the highest price",
+            )
+        )
+    return problems
+
+
+def _step_up_rules(where: str, role: Role) -> list[Problem]:
+    """Admin refunds need step-up, and step-up needs a factor to step up with."""
+    from generator.manifest.model import Permission, RoleKind
+
+    problems: list[Problem] = []
+    if (
+        role.kind is RoleKind.ADMIN
+        and Permission.REFUND in role.permissions
+        and (Permission.REFUND not in role.step_up_for)
+    ):
         problems.append(
             Problem(
                 f"{where}.step_up_for",
@@ -147,24 +160,13 @@ def _role_rules(manifest: Manifest, index: int, role: Role) -> list[Problem]:
             )
         )
 
-    extra_step_up = sorted(set(role.step_up_for) - set(role.permissions))
-    if extra_step_up:
+    extra = sorted(set(role.step_up_for) - set(role.permissions))
+    if extra:
         problems.append(
             Problem(
                 f"{where}.step_up_for",
-                f"step-up asked for {', '.join(extra_step_up)} which the role may not do",
+                f"step-up asked for {', '.join(extra)} which the role may not do",
                 "list only permissions the role holds",
-            )
-        )
-
-    if is_admin and (
-        SignInMethod.SMS_OTP in role.sign_in or SecondFactor.SMS_OTP in role.second_factors
-    ):
-        problems.append(
-            Problem(
-                f"{where}.sign_in",
-                f"admin role {role.id!r} uses SMS one-time codes, which can be intercepted",
-                "use passkeys or TOTP for admin roles",
             )
         )
 
@@ -177,6 +179,22 @@ def _role_rules(manifest: Manifest, index: int, role: Role) -> list[Problem]:
             )
         )
     return problems
+
+
+def _sign_in_rules(where: str, role: Role) -> list[Problem]:
+    """SMS codes can be intercepted or SIM-swapped: never for admins (NIST SP 800-63B)."""
+    from generator.manifest.model import RoleKind, SecondFactor, SignInMethod
+
+    uses_sms = SignInMethod.SMS_OTP in role.sign_in or SecondFactor.SMS_OTP in role.second_factors
+    if role.kind is RoleKind.ADMIN and uses_sms:
+        return [
+            Problem(
+                f"{where}.sign_in",
+                f"admin role {role.id!r} uses SMS one-time codes, which can be intercepted",
+                "use passkeys or TOTP for admin roles",
+            )
+        ]
+    return []
 
 
 def _highest_price(manifest: Manifest) -> int | None:

@@ -89,7 +89,7 @@ class Scope(StrEnum):
 class SignInMethod(StrEnum):
     """How a role proves who it is. ``sms_otp`` is never allowed for admin roles."""
 
-    PASSWORD = "password"
+    PASSWORD = "password"  # noqa: S105  (a sign-in method name, not a secret)
     PASSKEY = "passkey"
     OIDC = "oidc"
     MAGIC_LINK = "magic_link"
@@ -240,7 +240,9 @@ class OpeningHours(Strict):
     @model_validator(mode="after")
     def _opens_before_closes(self) -> Self:
         if self.opens >= self.closes:
-            raise ValueError("opens must be earlier than closes (overnight hours are not supported)")
+            raise ValueError(
+                "opens must be earlier than closes (overnight hours are not supported)"
+            )
         return self
 
 

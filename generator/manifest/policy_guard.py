@@ -14,8 +14,8 @@ from typing import Any
 
 os.environ.setdefault("OTEL_SDK_DISABLED", "true")
 
-from guardrails.guard import Guard  # noqa: E402  (telemetry must be off before import)
-from guardrails.validator_base import (  # noqa: E402
+from guardrails.guard import Guard
+from guardrails.validator_base import (
     FailResult,
     PassResult,
     ValidationResult,
@@ -23,9 +23,9 @@ from guardrails.validator_base import (  # noqa: E402
     register_validator,
 )
 
-from generator.errors import Problem  # noqa: E402
-from generator.manifest.invariants import check_invariants  # noqa: E402
-from generator.manifest.model import SKIP_INVARIANTS, Manifest  # noqa: E402
+from generator.errors import Problem
+from generator.manifest.invariants import check_invariants
+from generator.manifest.model import SKIP_INVARIANTS, Manifest
 
 
 def _result(problems: list[Problem]) -> ValidationResult:
