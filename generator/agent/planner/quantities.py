@@ -1,9 +1,9 @@
 """Numbers, durations, money, clock times and percentages in parsed sentences.
 
-Durations come from quantulum3 and money from price-parser over spaCy's spans; what is added
-here is what those libraries do not do: a list like "4, 8 or 12 people" shares the unit of
-its last number, and every quantity keeps its token position so the caller can tell which
-clause it belongs to.
+Money is parsed by price-parser over spaCy's spans. Durations are read from spaCy tokens with
+a small unit table rather than quantulum3, which reads "90 minutes" as minutes of arc and
+"60 or 90 minutes" as a bare 60. A list like "4, 8 or 12 people" shares the unit of its last
+number, and every quantity keeps its token position so callers can tell which clause it is in.
 """
 
 from __future__ import annotations
