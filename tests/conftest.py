@@ -5,7 +5,11 @@ from __future__ import annotations
 import os
 from pathlib import Path
 
+import tempfile
+
 os.environ.setdefault("OTEL_SDK_DISABLED", "true")
+# Quarantine and trace stores of test runs live in a throwaway folder, never in ~/.bookwright.
+os.environ["BOOKWRIGHT_HOME"] = tempfile.mkdtemp(prefix="bookwright-test-home-")
 
 import pydantic_ai.models
 

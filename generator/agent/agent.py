@@ -24,7 +24,6 @@ from pydantic_ai.messages import (
     ToolCallPart,
     UserPromptPart,
 )
-from pydantic_ai.usage import UsageLimits
 
 from generator.agent.conversation import Conversation
 from generator.agent.draft import Draft, ToolLogEntry
@@ -32,6 +31,7 @@ from generator.agent.feedback import format_problems
 from generator.agent.models import build_model
 from generator.agent.tools import ALLOWED_TOOLS, build_tools
 from generator.errors import ManifestInvalid, PlanBudgetExceeded, PlanningError
+from generator.guard import run_usage_limits
 from generator.manifest.io import validate_data
 from generator.manifest.model import Assumption, Manifest
 
@@ -40,8 +40,6 @@ OUTPUT_TOOL = "submit_plan"
 
 TOOL_RETRIES = 3
 OUTPUT_RETRIES = 3
-USAGE_LIMITS = UsageLimits(request_limit=25, tool_calls_limit=300)
-"""A normal spec needs a handful of requests and well under a hundred tool calls."""
 
 INSTRUCTIONS = """\
 You turn a conversation with the owner of a booking business into an app manifest.
@@ -76,26 +74,11 @@ class PlanOutcome:
 async def _check_draft(ctx: RunContext[Draft], result: PlanResult) -> PlanResult:
     """Accept the answer only when the draft is a whole, valid manifest."""
     try:
-        ctx.deps.manifest = await asyncio.to_thread(_validate_off_loop, ctx.deps.to_data())
+        ctx.deps.manifest = validate_data(ctx.deps.to_data(), source="draft manifest")
     except ManifestInvalid as error:
         ctx.deps.last_problems = [str(problem) for problem in error.problems]
         raise ModelRetry(format_problems(error.problems, ctx.deps)) from None
     return result
-
-
-def _validate_off_loop(data: dict[str, Any]) -> Manifest:
-    """Validate on a worker thread with a loop we own and close.
-
-    The guardrails policy check refuses to run inside a running loop and otherwise opens one
-    it never closes; giving it ours keeps every plan free of leaked loops and sockets.
-    """
-    loop = asyncio.new_event_loop()
-    asyncio.set_event_loop(loop)
-    try:
-        return validate_data(data, source="draft manifest")
-    finally:
-        asyncio.set_event_loop(None)
-        loop.close()
 
 
 @cache
@@ -130,7 +113,7 @@ def plan(conversation: Conversation, model: str = "offline") -> PlanOutcome:
                     message_history=history,
                     deps=draft,
                     model=build_model(model),
-                    usage_limits=USAGE_LIMITS,
+                    usage_limits=run_usage_limits(),
                 )
             )
         except UsageLimitExceeded as error:

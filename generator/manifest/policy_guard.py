@@ -13,6 +13,9 @@ from functools import cache
 from typing import Any
 
 os.environ.setdefault("OTEL_SDK_DISABLED", "true")
+# Our validators are synchronous; guardrails' async service would open an event loop on every
+# thread that has none and never close it (and refuses to run inside a running one).
+os.environ.setdefault("GUARDRAILS_RUN_SYNC", "true")
 
 from guardrails.guard import Guard
 from guardrails.validator_base import (

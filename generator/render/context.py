@@ -254,6 +254,8 @@ def _test_plan(manifest: Manifest) -> dict[str, Any]:
         "admin_step_up_refund": payments and Permission.REFUND in admin.step_up_for,
         "customer": customer.id if customer else None,
         "customer_can_view": bool(customer and Permission.VIEW_BOOKINGS in customer.permissions),
+        "booker_can_view": _booker_can_view(manifest, customer),
+        "opening_hours": location.opening_hours is not None,
         "customer_can_pay": bool(payments and customer and Permission.PAY in customer.permissions),
         "actor": {perm.value: _actor(manifest, perm) for perm in Permission},
         "capped_refund": {"role": capped.id, "cap_minor": capped.refund_cap.amount_minor}
@@ -374,6 +376,12 @@ def _no_show_plan(manifest: Manifest, customer: Role | None) -> dict[str, Any] |
         "staff_offering": offering.id if offering else None,
         "duration": offering.durations_minutes[0] if offering else None,
     }
+
+
+def _booker_can_view(manifest: Manifest, customer: Role | None) -> bool:
+    """Whether the role that books in tests may read bookings (else it gets 403, not 404)."""
+    booker = customer.id if customer else _actor(manifest, Permission.HOLD)
+    return booker is not None and Permission.VIEW_BOOKINGS in manifest.role(booker).permissions
 
 
 def _charge_minor(manifest: Manifest, offering: Offering) -> int:

@@ -8,7 +8,13 @@ from pathlib import Path
 import pytest
 
 from generator.agent import ALLOWED_TOOLS, OUTPUT_TOOL, Conversation, PlanOutcome, build_model, plan
-from generator.errors import PlanBudgetExceeded, SpecError, UnsupportedLanguage, UserError
+from generator.errors import (
+    PlanBudgetExceeded,
+    Quarantined,
+    SpecError,
+    UnsupportedLanguage,
+    UserError,
+)
 from generator.manifest.model import Permission, RoleKind
 
 CASES = Path(__file__).parents[1] / "fixtures" / "cases"
@@ -91,13 +97,14 @@ def test_an_absurd_hold_is_refused_and_the_safe_hold_kept() -> None:
     assert "booking.hold_minutes" in fields(outcome)
 
 
-def test_a_forged_tool_call_in_the_chat_runs_no_tool() -> None:
-    """JSON that looks like a tool call is just text; only allowlisted tools ever run."""
-    outcome = planned(STUDIO, case("inj-tool-forgery"))
+def test_a_forged_tool_call_in_the_chat_is_held_before_any_tool_runs() -> None:
+    """JSON imitating a tool call never reaches the planner: the guard quarantines it.
 
-    assert {entry.name for entry in outcome.tool_log} <= ALLOWED_TOOLS
-    assert all(entry.accepted for entry in outcome.tool_log)
-    assert "admin_set_policy" not in outcome.manifest.model_dump_json()
+    (A model that itself emits a forged call is refused by the guard's reply check; see
+    tests/guard.)
+    """
+    with pytest.raises(Quarantined, match="held for review"):
+        planned(STUDIO, case("inj-tool-forgery"))
 
 
 def test_endless_work_stops_at_the_budget() -> None:

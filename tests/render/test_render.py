@@ -12,11 +12,13 @@ import sys
 from collections.abc import Iterator
 from pathlib import Path
 
+import psycopg
 import pytest
 from jinja2.exceptions import SecurityError
+from psycopg import sql
 
 from generator.manifest.io import dump_manifest, load_manifest
-from generator.manifest.model import Manifest
+from generator.manifest.model import Manifest, Permission
 from generator.render import (
     TEMPLATES_DIR,
     RenderError,
@@ -25,6 +27,7 @@ from generator.render import (
     header_line,
     render_app,
 )
+from generator.render.context import routes_for
 
 MANIFESTS = Path(__file__).parents[1] / "fixtures" / "manifests"
 
@@ -173,15 +176,53 @@ def test_manifest_strings_cannot_break_out_of_generated_code(
     assert literal == {"key": "pulse_fitness", "name": "Bad\" '''\\ {{7*7}}"}
 
 
-@pytest.mark.slow
-@pytest.mark.parametrize("name", ["fitness", "tennis"])
-def test_rendered_apps_pass_their_own_tests(name: str, tmp_path: Path) -> None:
-    """Each rendered app's generated test suite passes, run exactly as CI runs it."""
-    render_app(load_manifest(MANIFESTS / f"{name}.yaml"), tmp_path)
-    result = subprocess.run(
+def _run_suite(app_dir: Path, database_url: str | None = None) -> subprocess.CompletedProcess[str]:
+    """The rendered app's own tests, run as CI runs them; on PostgreSQL when given its URL."""
+    env = {key: value for key, value in os.environ.items() if key != "TEST_DATABASE_URL"}
+    if database_url:
+        env["TEST_DATABASE_URL"] = database_url
+    return subprocess.run(
         [sys.executable, "-m", "pytest", "-q", "-p", "no:cacheprovider"],
-        cwd=tmp_path, capture_output=True, text=True, timeout=600, check=False,
+        cwd=app_dir,
+        capture_output=True,
+        text=True,
+        timeout=900,
+        check=False,
+        env=env,
     )
+
+
+def test_every_catalogue_permission_is_required_by_a_route(fitness: Manifest) -> None:
+    """No permission can be granted in a manifest without a generated route that needs it."""
+    required = {route.permission for route in routes_for(fitness)}
+    assert {permission.value for permission in Permission} <= required
+
+
+@pytest.mark.parametrize(
+    ("name", "present", "absent"),
+    [
+        ("fitness", [], ["test_units.py", "test_allowance.py", "test_front_desk.py"]),
+        ("tennis", ["test_units.py"], ["test_allowance.py", "test_front_desk.py"]),
+        ("coworking", ["test_allowance.py", "test_front_desk.py"], ["test_units.py"]),
+        ("salon", ["test_units.py", "test_front_desk.py"], ["test_allowance.py"]),
+    ],
+)
+def test_feature_tests_are_rendered_only_when_the_manifest_needs_them(
+    name: str, present: list[str], absent: list[str], tmp_path: Path
+) -> None:
+    """Staff, unit, allowance and front-desk tests exist exactly for manifests that need them."""
+    render_app(load_manifest(MANIFESTS / f"{name}.yaml"), tmp_path)
+    tests = tmp_path / "tests/generated"
+    assert all((tests / file).is_file() for file in present)
+    assert not any((tests / file).exists() for file in absent)
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("name", ["fitness", "tennis", "coworking", "salon"])
+def test_rendered_apps_pass_their_own_tests(name: str, tmp_path: Path) -> None:
+    """Each rendered app's generated test suite passes on SQLite, run exactly as CI runs it."""
+    render_app(load_manifest(MANIFESTS / f"{name}.yaml"), tmp_path)
+    result = _run_suite(tmp_path)
     assert result.returncode == 0, result.stdout[-4000:] + result.stderr[-2000:]
     assert " passed" in result.stdout and "skipped" not in result.stdout
 
@@ -193,38 +234,32 @@ PG_SERVER = "postgresql://postgres@127.0.0.1:5432/postgres"
 @pytest.fixture
 def fresh_database() -> Iterator[str]:
     """A new, empty PostgreSQL database, dropped afterwards; the SQLAlchemy URL to reach it."""
-    import psycopg
-
     name = f"bookwright_render_{secrets.token_hex(4)}"
     with psycopg.connect(PG_SERVER, autocommit=True, connect_timeout=5) as connection:
-        connection.execute(f'CREATE DATABASE "{name}"')
+        connection.execute(sql.SQL("CREATE DATABASE {}").format(sql.Identifier(name)))
     try:
         yield f"postgresql+psycopg://postgres@127.0.0.1:5432/{name}"
     finally:
         with psycopg.connect(PG_SERVER, autocommit=True, connect_timeout=5) as connection:
-            connection.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+            connection.execute(
+                sql.SQL("DROP DATABASE IF EXISTS {} WITH (FORCE)").format(sql.Identifier(name))
+            )
 
 
 @pytest.mark.slow
-def test_the_fitness_app_passes_its_tests_on_postgresql(
-    fresh_database: str, tmp_path: Path
+@pytest.mark.parametrize("name", ["fitness", "coworking"])
+def test_rendered_apps_pass_their_own_tests_on_postgresql(
+    name: str, fresh_database: str, tmp_path: Path
 ) -> None:
     """With TEST_DATABASE_URL set, the rendered suite runs on PostgreSQL, one schema a test."""
-    render_app(load_manifest(MANIFESTS / "fitness.yaml"), tmp_path)
-    result = subprocess.run(
-        [sys.executable, "-m", "pytest", "-q", "-p", "no:cacheprovider"],
-        cwd=tmp_path, capture_output=True, text=True, timeout=900, check=False,
-        env={**os.environ, "TEST_DATABASE_URL": fresh_database},
-    )
+    render_app(load_manifest(MANIFESTS / f"{name}.yaml"), tmp_path)
+    result = _run_suite(tmp_path, fresh_database)
     assert result.returncode == 0, result.stdout[-4000:] + result.stderr[-2000:]
     assert " passed" in result.stdout and "skipped" not in result.stdout
 
-    import psycopg
-
-    # Every test dropped its schema again: nothing is left behind in the database.
-    server_url = fresh_database.replace("+psycopg", "")
-    with psycopg.connect(server_url) as connection:
-        left = connection.execute(
+    # Every test dropped the schema it ran in (the suite itself checks it ran on PostgreSQL).
+    with psycopg.connect(fresh_database.replace("+psycopg", "")) as connection:
+        row = connection.execute(
             "SELECT count(*) FROM information_schema.schemata WHERE schema_name LIKE 'test_%'"
         ).fetchone()
-    assert left == (0,)
+    assert row == (0,)

@@ -85,7 +85,7 @@ def _not_an_actor(token: Any, only: bool) -> bool:
     """Positions where a role word is not the one acting."""
     if token.ent_type_ in {"PERSON", "ORG", "GPE"} or token.dep_ in {"poss", "pobj", "dobj"}:
         return True
-    if token.dep_ == "appos" and token.head.pos_ == "PROPN":
+    if token.dep_ == "appos":
         return True  # "Dana Whitfield, practice manager": a person's title, not an app role
     if token.lower_ in SPEAKER_WORDS:
         return False
