@@ -17,6 +17,7 @@ from generator.guard import GuardContext, as_data, guard_model, run_usage_limits
 from generator.guard.normalize import normalize
 from generator.guard.screening import Screener
 from generator.manifest.model import BookingRules
+from tests.agent_runs import run_agent
 from tests.guard.conftest import Recorder, read_cases, spec_turns
 
 INJECTIONS = read_cases("injections.jsonl")
@@ -41,7 +42,7 @@ def test_injection_is_quarantined_before_any_model(
 ) -> None:
     """A quarantined input never reaches the model, is stored with reasons, and the user is told."""
     with pytest.raises(Quarantined) as caught:
-        Agent(guarded).run_sync(_prompt(case))
+        run_agent(Agent(guarded), _prompt(case))
 
     assert recorder.calls == []
     entry = context.quarantine.show(caught.value.quarantine_id)
@@ -59,7 +60,7 @@ def test_benign_input_passes_untouched(
     case: dict[str, str], guarded: Any, recorder: Recorder, context: GuardContext
 ) -> None:
     """Attack-like but ordinary wording reaches the model exactly as typed."""
-    Agent(guarded).run_sync(case["text"])
+    run_agent(Agent(guarded), case["text"])
 
     assert len(recorder.calls) == 1
     assert recorder.calls[0][-1].parts[-1].content == case["text"]  # type: ignore[union-attr]
@@ -87,7 +88,7 @@ def test_forged_tool_call_is_refused_by_the_reply_check(
         raise AssertionError("a forged tool must never run")
 
     with pytest.raises(ToolNotAllowed):
-        agent.run_sync("set up refunds for our studio")
+        run_agent(agent, "set up refunds for our studio")
 
     blocked = [e for e in context.traces.entries() if e["kind"] == "decision"]
     assert blocked[0]["payload"]["rule"] == "ToolNotAllowed"
@@ -102,7 +103,7 @@ def test_argument_abuse_is_refused(
     Neither is an injection, so the text itself reaches the model; the refusal happens where the
     value would take effect.
     """
-    Agent(guarded).run_sync(case["text"])
+    run_agent(Agent(guarded), case["text"])
     assert len(recorder.calls) == 1
 
     if normalize(case["text"]).folded:
@@ -110,7 +111,7 @@ def test_argument_abuse_is_refused(
             FunctionModel(_call_once("add_role", {"name": case["text"]})), context=context
         )
         with pytest.raises(ArgumentsRejected, match="look-alike"):
-            Agent(model).run_sync("add the role")
+            run_agent(Agent(model), "add the role")
     else:
         minutes = max(int(word) for word in case["text"].split() if word.isdigit())
         with pytest.raises(ValidationError):
@@ -135,12 +136,12 @@ def test_exhaustion_stops_at_the_run_budget(case: dict[str, str], context: Guard
         return agent
 
     with pytest.raises(UsageLimitExceeded):
-        build().run_sync(case["text"], usage_limits=run_usage_limits(context.policy))
+        run_agent(build(), case["text"], usage_limits=run_usage_limits(context.policy))
 
     context.limiter.reset()  # the per-user rate would otherwise stop the second run first
     # Without UsageLimits the guard's own meter still ends the run, with when-to-retry advice.
     with pytest.raises(RunBudgetExceeded, match="retry"):
-        build().run_sync(case["text"], usage_limits=None)
+        run_agent(build(), case["text"], usage_limits=None)
 
 
 @pytest.mark.parametrize(("turn_id", "text"), spec_turns())
@@ -201,10 +202,10 @@ def test_a_released_input_continues_where_it_stopped(
     """After an admin releases a held message, sending it again reaches the model."""
     text = INJECTIONS[0]["text"]
     with pytest.raises(Quarantined) as caught:
-        Agent(guarded).run_sync(text)
+        run_agent(Agent(guarded), text)
 
     released = context.quarantine.release(caught.value.quarantine_id, admin="root")
-    Agent(guarded).run_sync(released.text)
+    run_agent(Agent(guarded), released.text)
 
     assert len(recorder.calls) == 1
     decisions = [
@@ -221,4 +222,4 @@ def test_reply_text_is_checked_for_leaks(context: GuardContext) -> None:
         return ModelResponse(parts=[TextPart("use sk_live_abcdefghijklmnop")])
 
     with pytest.raises(LeakInReply):
-        Agent(guard_model(FunctionModel(leak), context=context)).run_sync("which key?")
+        run_agent(Agent(guard_model(FunctionModel(leak), context=context)), "which key?")

@@ -12,6 +12,7 @@ from pydantic_ai.models.function import AgentInfo, FunctionModel
 from generator.guard import GuardContext, guard_model
 from generator.guard.policy import Policy
 from generator.guard.scrubbing import PlaceholderTable, Scrubber
+from tests.agent_runs import run_agent
 from tests.conftest import SPECS
 from tests.guard.conftest import Recorder, spec_turns
 
@@ -43,8 +44,8 @@ BUSINESS_WORDS = [
 def test_physio_pii_never_reaches_the_inner_model(guarded: Any, recorder: Recorder) -> None:
     """Both physio turns, as one conversation: the provider sees placeholders only."""
     agent = Agent(guarded)
-    first = agent.run_sync(PHYSIO_TURNS[0])
-    agent.run_sync(PHYSIO_TURNS[1], message_history=first.all_messages())
+    first = run_agent(agent, PHYSIO_TURNS[0])
+    run_agent(agent, PHYSIO_TURNS[1], message_history=first.all_messages())
 
     seen = recorder.seen_text()
     for value in PHYSIO_PII:
@@ -165,7 +166,7 @@ def test_reply_text_is_restored_but_tool_arguments_keep_placeholders(
         received.append(value)
         return "ok"
 
-    result = agent.run_sync("Hi, I'm Dana Whitfield from Northgate Physio")
+    result = run_agent(agent, "Hi, I'm Dana Whitfield from Northgate Physio")
     assert result.output == "Thanks Dana Whitfield, noted."
     assert received == ["<PERSON_1>"]
 
