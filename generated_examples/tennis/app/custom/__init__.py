@@ -1,0 +1,1 @@
+"""Your code: hooks and extra routes. Bookwright creates these files once and never rewrites them."""
