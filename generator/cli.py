@@ -153,12 +153,25 @@ def chat(
     _run(lambda: run_chat(out, model=model, out_dir=out_dir))
 
 
+def _mount_sub_apps() -> None:
+    from generator.guard.quarantine_cli import quarantine_app, trace_app
+
+    app.add_typer(quarantine_app, name="quarantine")
+    app.add_typer(trace_app, name="trace")
+
+
+_mount_sub_apps()
+
+
 def main() -> None:
-    """Console-script entry point."""
+    """Console-script entry point; sub-apps' errors meet the same single handler."""
     from generator.logs import configure_logging
 
     configure_logging()
-    app(prog_name="bookwright")
+    try:
+        _run(lambda: app(prog_name="bookwright"))
+    except typer.Exit as stop:  # raised by _run outside click's own handling
+        raise SystemExit(stop.exit_code) from None
 
 
 if __name__ == "__main__":  # pragma: no cover

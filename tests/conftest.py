@@ -3,9 +3,8 @@
 from __future__ import annotations
 
 import os
-from pathlib import Path
-
 import tempfile
+from pathlib import Path
 
 os.environ.setdefault("OTEL_SDK_DISABLED", "true")
 # Quarantine and trace stores of test runs live in a throwaway folder, never in ~/.bookwright.

@@ -21,6 +21,7 @@ from pydantic import (
     BeforeValidator,
     ConfigDict,
     Field,
+    PlainSerializer,
     ValidationInfo,
     model_validator,
 )
@@ -188,6 +189,15 @@ def _sorted_unique(values: list[Any]) -> list[Any]:
     return sorted(set(values))
 
 
+def _week_order(days: list[Weekday]) -> list[Weekday]:
+    """Days in calendar order (Monday first), each once."""
+    week = list(Weekday)
+    return sorted(set(days), key=week.index)
+
+
+ClockTime = Annotated[
+    time, PlainSerializer(lambda value: value.strftime("%H:%M"), return_type=str, when_used="json")
+]
 Slug = Annotated[str, Field(pattern=_SLUG, description="lowercase ASCII id")]
 DisplayName = Annotated[str, Field(pattern=_NAME, min_length=1, max_length=80)]
 Timezone = Annotated[str, AfterValidator(_valid_timezone)]
@@ -231,9 +241,9 @@ class Tenant(Strict):
 class OpeningHours(Strict):
     """When a location takes bookings, in its own local time."""
 
-    opens: time
-    closes: time
-    days: Annotated[list[Weekday], AfterValidator(_sorted_unique)] = Field(
+    opens: ClockTime
+    closes: ClockTime
+    days: Annotated[list[Weekday], AfterValidator(_week_order)] = Field(
         default_factory=lambda: list(Weekday), min_length=1, max_length=7
     )
 

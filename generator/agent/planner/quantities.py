@@ -17,7 +17,7 @@ from typing import Any
 from generator.agent.planner.lexicon import MINUTES_PER, WORD_NUMBERS
 
 _CLOCK = re.compile(r"(?P<hour>\d{1,2})(?::(?P<minute>\d{2}))?\s*(?P<half>[ap]\.?m\.?)?", re.I)
-_TIME_UNITS = {
+TIME_UNITS = {
     "min": "minute", "mins": "minute", "minute": "minute", "minutes": "minute",
     "hour": "hour", "hours": "hour", "hr": "hour", "hrs": "hour", "h": "hour",
     "day": "day", "days": "day", "week": "week", "weeks": "week",
@@ -57,7 +57,7 @@ def durations(sent: Any) -> list[Duration]:
     """Every duration in a sentence, with number lists sharing their unit."""
     found = []
     for token in sent:
-        unit = _TIME_UNITS.get(token.lower_)
+        unit = TIME_UNITS.get(token.lower_)
         if unit is None:
             continue
         for value_token in _numbers_before(token):
@@ -116,7 +116,8 @@ def amounts(sent: Any) -> list[Amount]:
             after is not None and (after.is_currency or _is_currency_word(after))
         ):
             start = before.i if before is not None and before.is_currency else token.i
-            end = token.i + 2 if after is not None and token.i + 1 < sent.end else token.i + 1
+            signed_after = after is not None and (after.is_currency or _is_currency_word(after))
+            end = token.i + 2 if signed_after else token.i + 1
             spans.append(sent.doc[start:end])
 
     found = []
@@ -124,11 +125,17 @@ def amounts(sent: Any) -> list[Amount]:
         price = Price.fromstring(span.text)
         if price.amount is not None:
             found.append(Amount(Decimal(price.amount), price.currency or "", span.start, span.end))
-    return found
+    return sorted(found, key=lambda amount: amount.start)
 
 
 def _with_sign(span: Any) -> Any:
-    """spaCy sometimes leaves the "$" outside the MONEY span."""
+    """spaCy sometimes leaves the "$" outside the MONEY span, or takes in a duration before it.
+
+    In "massage 60 min €70" the span is "60 min €70"; the money starts after the time unit.
+    """
+    units = [token.i for token in span[:-1] if token.lower_ in TIME_UNITS]
+    if units:
+        span = span.doc[units[-1] + 1 : span.end]
     if span.start > span.sent.start and span.doc[span.start - 1].is_currency:
         return span.doc[span.start - 1 : span.end]
     return span

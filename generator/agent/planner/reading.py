@@ -13,6 +13,7 @@ from typing import Any
 
 from generator.agent.planner import quantities
 from generator.agent.planner.currency import currency_of_sign, currency_of_word
+from generator.agent.planner.enumerations import listed_items, numbered_items
 from generator.agent.planner.lexicon import (
     ACTIVITY_KINDS,
     ALL,
@@ -43,6 +44,7 @@ from generator.manifest.model import OfferingKind, PaymentProvider, RoleKind, Sc
 _PROVIDERS = frozenset(provider.value for provider in PaymentProvider) - {"none"}
 _ONLINE_WORDS = frozenset({"online", "card", "payment", "pay"})
 _BOOK_VERBS = frozenset({"book", "reserve", "rent", "hire", "pick", "choose", "grab"})
+_RENTAL_NOUNS = frozenset({"rental", "hire", "rent"})
 _MIN_CITY_POPULATION = 100_000
 
 
@@ -65,7 +67,8 @@ def _read_sentence(seen: Understanding, sent: Any) -> None:
     _read_speaker(seen, sent)
     _read_roles(seen, parts)
     _read_offerings(seen, sent)
-    _read_numbers(seen, sent, parts)
+    claimed = _read_numbered_items(seen, sent)
+    _read_numbers(seen, sent, parts, claimed)
     _read_audit(seen, sent)
     _read_repetition(seen, sent)
 
@@ -281,14 +284,44 @@ def _read_offerings(seen: Understanding, sent: Any) -> None:
         if len(name) > len(idea.name):
             idea.name = name
         idea.booked = idea.booked or _is_booked(token)
-        count = next((quantities.number(child) for child in token.children
-                      if child.dep_ == "nummod"), None)  # fmt: skip
+        count = _count(token)
         if count:
             idea.quantity = count
         if kind is OfferingKind.APPOINTMENT:
             _staff_for(idea, sent)
         if any(_phrase([t.lemma_.lower() for t in sent], cue) for cue in PER_HOUR_CUES):
             idea.per_hour = idea.per_hour or _is_booked(token)
+        for listed in listed_items(token, kind):
+            idea.add_item(listed.item)
+
+
+def _count(token: Any) -> int | None:
+    """How many there are ("6 courts"), not a number that measures ("massage 60 min")."""
+    for child in token.children:
+        following = child.nbor(1) if child.i + 1 < child.sent.end else None
+        measures = following is not None and (
+            following.lower_ in quantities.TIME_UNITS or following.is_currency
+        )
+        if child.dep_ == "nummod" and not measures:
+            return quantities.number(child)
+    return None
+
+
+def _read_numbered_items(seen: Understanding, sent: Any) -> set[int]:
+    """Items each followed by their own numbers; returns the numbers they took."""
+    claimed: set[int] = set()
+    found = numbered_items(sent)
+    named = next((listed.kind for listed in found if listed.kind), None)
+    for listed in found:
+        kind = listed.kind or named  # "massage 60 min, facial 45 min": all one kind
+        idea = seen.offerings.get(kind.value) if kind else None
+        idea = idea or _nearest_offering(seen, sent, listed.index)
+        if idea is None and seen.offerings:
+            idea = list(seen.offerings.values())[-1]  # the offering the last sentences named
+        if idea is not None:
+            idea.add_item(listed.item)
+            claimed |= listed.claimed
+    return claimed
 
 
 def _offering_kind(token: Any) -> OfferingKind | None:
@@ -311,6 +344,8 @@ def _booked_thing(token: Any) -> OfferingKind | None:
     if token.pos_ != "NOUN" or token.dep_ == "compound" or lemma in ROLE_WORDS:
         return None
     if lemma in GENERIC_OBJECTS or lemma in MINUTES_PER or lemma in PEOPLE_WORDS:
+        return None
+    if token.lower_ in quantities.TIME_UNITS:
         return None
     for index in range(token.i - 1, max(token.sent.start, token.i - 6) - 1, -1):
         word = token.doc[index]
@@ -340,6 +375,10 @@ def _offering_name(token: Any) -> str:
 
 def _is_booked(token: Any) -> bool:
     head = token.head
+    if head.lemma_.lower() in _RENTAL_NOUNS and token.dep_ in {"compound", "nmod", "amod"}:
+        return True  # "kayak rentals": what is rented is booked
+    if token.dep_ == "conj" and head is not token:
+        return _is_booked(head)  # "rent kayaks and paddleboards"
     return head.lemma_.lower() in _BOOK_VERBS and token.dep_ in {"dobj", "nsubjpass", "nsubj"}
 
 
@@ -357,15 +396,15 @@ def _staff_for(idea: OfferingIdea, sent: Any) -> None:
                 idea.quantity = count
 
 
-def _read_numbers(seen: Understanding, sent: Any, parts: list[Clause]) -> None:
+def _read_numbers(seen: Understanding, sent: Any, parts: list[Clause], claimed: set[int]) -> None:
     by_token = {token.i: clause for clause in parts for token in clause.tokens}
     for duration in quantities.durations(sent):
         clause = by_token.get(duration.start)
-        if clause is not None:
+        if clause is not None and duration.start not in claimed:
             _place_duration(seen, sent, clause, duration)
 
     for amount in quantities.amounts(sent):
-        clause = by_token.get(amount.start)
+        clause = by_token.get(amount.start) if amount.start not in claimed else None
         if clause is not None:
             _place_amount(seen, sent, clause, parts, amount)
 

@@ -53,7 +53,7 @@ class Clause:
 
     def lemmas(self) -> list[str]:
         """Lowercase lemmas, for cue checks."""
-        return [token.lemma_.lower() for token in self.tokens]
+        return [token.lemma_.lower() for token in self.tokens if not token.is_space]
 
     def has(self, *lemmas: str) -> bool:
         """True when any of ``lemmas`` occurs in the clause."""

@@ -9,8 +9,9 @@ the tool's job, and the planner reacts to it like any model would.
 from __future__ import annotations
 
 from collections.abc import Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from decimal import Decimal
+from itertools import chain, count
 from typing import Any
 
 from generator.agent.planner.currency import currency_of_country
@@ -149,16 +150,49 @@ def _offerings(seen: Understanding) -> list[Call]:
     primary = ideas[0]
     primary.durations = primary.durations or seen.loose_durations
     primary.capacities = primary.capacities or seen.loose_capacities
+    used: set[str] = set()
     for idea in ideas:
         if idea.price is None and seen.loose_prices:
             idea.price, per_hour = seen.loose_prices[-1]
             idea.per_hour = idea.per_hour or per_hour
-        calls += _offering(idea)
+        for one in _listed(idea):
+            calls += _offering(one, used)
     return calls
 
 
-def _offering(idea: OfferingIdea) -> list[Call]:
-    key = slugify(idea.name)
+def _listed(idea: OfferingIdea) -> list[OfferingIdea]:
+    """One offering per item the user listed, each inheriting what it does not say itself."""
+    if not idea.items:
+        return [idea]
+    return [
+        replace(
+            idea,
+            name=item.name,
+            durations=item.durations or idea.durations,
+            price=item.price if item.price is not None else idea.price,
+            per_hour=idea.per_hour or item.per_hour,
+            items=[],
+        )
+        for item in idea.items
+    ]
+
+
+def _unique(name: str, kind: OfferingKind, used: set[str]) -> str:
+    """A name whose id no earlier offering has ("Yoga" the class beside "Yoga" the room)."""
+    label = f"{name} {kind.value.title()}"
+    candidates = chain([name, label], (f"{label} {number}" for number in count(2)))
+    chosen = next(c for c in candidates if slugify(c) not in used)
+    used.add(slugify(chosen))
+    return chosen
+
+
+def _offering(idea: OfferingIdea, used: set[str]) -> list[Call]:
+    capacities = sorted(set(idea.capacities)) or [DEFAULT_CAPACITY[idea.kind]]
+    names = [
+        _unique(idea.name if len(capacities) == 1 else f"{idea.name} for {c}", idea.kind, used)
+        for c in capacities
+    ]
+    key = slugify(names[0] if len(names) == 1 else idea.name)
     calls: list[Call] = []
     durations = sorted(set(idea.durations))
     if not durations:
@@ -176,8 +210,7 @@ def _offering(idea: OfferingIdea) -> list[Call]:
     if idea.staff_required and idea.quantity is None:
         calls.append(note(f"offerings.{key}.quantity", 1, "the number of staff was not given"))
 
-    for capacity in capacities:
-        name = idea.name if len(capacities) == 1 else f"{idea.name} for {capacity}"
+    for name, capacity in zip(names, capacities, strict=True):
         args: dict[str, Any] = {
             "name": name,
             "kind": idea.kind.value,

@@ -11,7 +11,7 @@ from dataclasses import dataclass, field
 from datetime import time
 from decimal import Decimal
 
-from generator.manifest.model import OfferingKind, RoleKind, Scope
+from generator.manifest.model import OfferingKind, RoleKind, Scope, slugify
 
 
 @dataclass
@@ -30,6 +30,16 @@ class RoleIdea:
 
 
 @dataclass
+class ItemIdea:
+    """One of several offerings listed under a kind ("spin, yoga, HIIT"), with its own numbers."""
+
+    name: str
+    durations: list[int] = field(default_factory=list)
+    price: Decimal | None = None
+    per_hour: bool = False
+
+
+@dataclass
 class OfferingIdea:
     """Something bookable as the text describes it; empty lists mean "not said"."""
 
@@ -43,6 +53,18 @@ class OfferingIdea:
     price: Decimal | None = None
     per_hour: bool = False
     booked: bool = False
+    items: list[ItemIdea] = field(default_factory=list)
+    """Separate offerings of this kind the user listed; each inherits what it does not say."""
+
+    def add_item(self, item: ItemIdea) -> None:
+        """Add a listed offering, or fill in the one already listed under the same id."""
+        for known in self.items:
+            if slugify(known.name) == slugify(item.name):
+                known.durations += item.durations
+                known.price = item.price if item.price is not None else known.price
+                known.per_hour = known.per_hour or item.per_hour
+                return
+        self.items.append(item)
 
 
 @dataclass
@@ -75,5 +97,11 @@ class Understanding:
     def highest_price(self) -> Decimal | None:
         """The highest price named for any offering, which no refund may exceed."""
         prices = [idea.price for idea in self.offerings.values() if idea.price is not None]
+        prices += [
+            item.price
+            for idea in self.offerings.values()
+            for item in idea.items
+            if item.price is not None
+        ]
         prices += [price for price, _ in self.loose_prices]
         return max(prices) if prices else None
