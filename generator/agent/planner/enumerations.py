@@ -17,6 +17,7 @@ from typing import Any
 
 from generator.agent.planner import quantities
 from generator.agent.planner.lexicon import (
+    ACTIVITY_KINDS,
     BUSINESS_WORDS,
     GENERIC_OBJECTS,
     MINUTES_PER,
@@ -99,8 +100,17 @@ def _run(before: list[Any]) -> list[Any]:
 
 
 def _siblings(token: Any, kind: OfferingKind | None) -> list[Listed]:
-    """ "kayaks and paddleboards": the offering noun is one item of the list itself."""
-    others = [m for m in token.conjuncts if _bare(m) or OFFERING_WORDS.get(m.lemma_) is kind]
+    """ "kayaks and paddleboards": the offering noun is one item of the list itself.
+
+    An unknown word beside a class or appointment is more often an amenity ("showers and
+    yoga classes") than another activity, so only things that are hired take one in.
+    """
+    hired = kind is not None and kind not in ACTIVITY_KINDS
+    others = [
+        m
+        for m in token.conjuncts
+        if (hired and _bare(m)) or OFFERING_WORDS.get(m.lemma_.lower()) is kind
+    ]
     members = sorted({token, *others}, key=_index)
     members = [m for m in members if m is token or _item(m, kind)]
     if len(members) < 2 or kind is None:

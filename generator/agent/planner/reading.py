@@ -320,7 +320,9 @@ def _read_numbered_items(seen: Understanding, sent: Any) -> set[int]:
             idea = list(seen.offerings.values())[-1]  # the offering the last sentences named
         if idea is not None:
             idea.add_item(listed.item)
-            claimed |= listed.claimed
+        else:
+            seen.loose_items.append(listed.item)  # a later sentence may say what they are
+        claimed |= listed.claimed
     return claimed
 
 
@@ -517,8 +519,16 @@ def _read_repetition(seen: Understanding, sent: Any) -> None:
 
 
 def _settle_offerings(seen: Understanding) -> None:
-    """A space named beside a class or appointment is where it happens, unless it is booked."""
+    """A space named beside a class or appointment is where it happens, unless it is booked.
+
+    Items listed before anything said what they are belong to the first activity named.
+    """
     activities = [idea for idea in seen.offerings.values() if idea.kind in ACTIVITY_KINDS]
+    owner = next(iter(activities or seen.offerings.values()), None)
+    if owner is not None:
+        for item in seen.loose_items:
+            owner.add_item(item)
+        seen.loose_items.clear()
     if not activities:
         return
     for key, idea in list(seen.offerings.items()):

@@ -143,8 +143,13 @@ def _offerings(seen: Understanding) -> list[Call]:
     calls: list[Call] = []
     ideas = list(seen.offerings.values())
     if not ideas:
-        ideas = [OfferingIdea("Booking", OfferingKind.RESOURCE)]
-        calls.append(note("offerings[0]", "Booking", "the conversation named nothing bookable"))
+        ideas = [OfferingIdea("Booking", OfferingKind.RESOURCE, items=seen.loose_items)]
+        if seen.loose_items:
+            reason = "the items listed were never called classes, appointments or spaces"
+            calls.append(note("offerings[0].kind", "resource", reason))
+        else:
+            reason = "the conversation named nothing bookable"
+            calls.append(note("offerings[0]", "Booking", reason))
         calls.append(ask("What do your customers book: classes, appointments, rooms, courts?"))
 
     primary = ideas[0]

@@ -90,6 +90,7 @@ class Understanding:
     loose_durations: list[int] = field(default_factory=list)
     loose_prices: list[tuple[Decimal, bool]] = field(default_factory=list)
     loose_capacities: list[int] = field(default_factory=list)
+    loose_items: list[ItemIdea] = field(default_factory=list)
     repeat: tuple[int, OfferingKind] | None = None
     one_at_a_time: bool = False
     someone_pays: bool = False
