@@ -1,8 +1,9 @@
 """The ``bookwright`` command: thin typer commands, one library call each.
 
-Every command goes through :func:`_run`, the single place where Bookwright's errors become a red
-message on stderr and an exit code (2 for the user's mistakes, 1 for failed runs). No user ever
-sees a traceback; ``BOOKWRIGHT_DEBUG=1`` shows one for developers.
+Every command, sub-apps included, runs inside :func:`_run` (through the root group), the
+single place where Bookwright's errors become a red message on stderr and an exit code (2 for
+the user's mistakes, 1 for failed runs). No user ever sees a traceback; ``BOOKWRIGHT_DEBUG=1``
+shows one for developers.
 """
 
 from __future__ import annotations
@@ -10,16 +11,27 @@ from __future__ import annotations
 import os
 from collections.abc import Callable
 from pathlib import Path
-from typing import Annotated, TypeVar
+from typing import Annotated, Any, TypeVar
 
+import click
 import typer
 from rich.console import Console
+from typer.core import TyperGroup
 
 from generator.errors import BookwrightError
 
 T = TypeVar("T")
 
+
+class _HandledGroup(TyperGroup):
+    """The root command group: every sub-command's errors pass through :func:`_run`."""
+
+    def invoke(self, ctx: click.Context) -> Any:
+        return _run(lambda: super(_HandledGroup, self).invoke(ctx))
+
+
 app = typer.Typer(
+    cls=_HandledGroup,
     name="bookwright",
     help="Describe a booking business in plain words; get a validated manifest and a secure app.",
     no_args_is_help=True,
@@ -69,7 +81,7 @@ def new(
     """Plan a manifest from a conversation file and render the app."""
     from generator.workflow import new_app
 
-    result = _run(lambda: new_app(spec, out_dir, model=model))
+    result = new_app(spec, out_dir, model=model)
     from generator.present import show_plan
 
     show_plan(out, result.plan)
@@ -81,7 +93,7 @@ def validate(manifest: Annotated[Path, typer.Argument(help="A manifest.yaml to c
     """Check a manifest against the schema and every policy invariant."""
     from generator.manifest.io import load_manifest
 
-    loaded = _run(lambda: load_manifest(manifest))
+    loaded = load_manifest(manifest)
     out.print(
         f"[green]valid:[/] {manifest} ({len(loaded.roles)} roles, "
         f"{len(loaded.offerings)} offerings, {len(loaded.locations)} locations)"
@@ -96,7 +108,7 @@ def render(
     """Render the app for a manifest; the app's custom/ folders are never overwritten."""
     from generator.workflow import render_manifest_file
 
-    report = _run(lambda: render_manifest_file(manifest, out_dir))
+    report = render_manifest_file(manifest, out_dir)
     out.print(f"[green]rendered[/] {report.summary()} into {out_dir}")
 
 
@@ -111,7 +123,7 @@ def regenerate(
     """Re-plan and re-render every example from its spec; with --check, change nothing."""
     from generator.workflow import regenerate_examples
 
-    differences = _run(lambda: regenerate_examples(examples, check=check, model=model))
+    differences = regenerate_examples(examples, check=check, model=model)
     if check and differences:
         err.print("[bold red]examples are out of date:[/]")
         for line in differences:
@@ -150,7 +162,7 @@ def chat(
     """Describe the business over several messages; see the manifest grow; /done to render."""
     from generator.chat_session import run_chat
 
-    _run(lambda: run_chat(out, model=model, out_dir=out_dir))
+    run_chat(out, model=model, out_dir=out_dir)
 
 
 def _mount_sub_apps() -> None:
@@ -164,14 +176,11 @@ _mount_sub_apps()
 
 
 def main() -> None:
-    """Console-script entry point; sub-apps' errors meet the same single handler."""
+    """Console-script entry point."""
     from generator.logs import configure_logging
 
     configure_logging()
-    try:
-        _run(lambda: app(prog_name="bookwright"))
-    except typer.Exit as stop:  # raised by _run outside click's own handling
-        raise SystemExit(stop.exit_code) from None
+    app(prog_name="bookwright")
 
 
 if __name__ == "__main__":  # pragma: no cover

@@ -189,3 +189,35 @@ def test_sub_command_errors_get_the_same_handler() -> None:
     assert result.returncode == 2
     assert "no-such-id" in result.stderr
     assert "Traceback" not in result.stderr
+
+
+def test_production_traces_are_never_exported_for_training(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A plan made in prod leaves traces that the training export refuses, by exit code 2."""
+    monkeypatch.setenv("BOOKWRIGHT_HOME", str(tmp_path / "home"))
+    monkeypatch.setenv("BOOKWRIGHT_ENV", "prod")
+    spec = SPECS / "tennis-club.md"
+
+    planned = runner.invoke(app, ["new", "--spec", str(spec), "--out", str(tmp_path / "a")])
+    refused = runner.invoke(app, ["trace", "export", "--for-training"])
+    plain = runner.invoke(app, ["trace", "export"])
+    verified = runner.invoke(app, ["trace", "verify"])
+
+    assert planned.exit_code == 0, planned.output
+    assert refused.exit_code == 2
+    assert "forbidden for training" in refused.output
+    assert plain.exit_code == 0
+    assert '"environment": "prod"' in plain.output
+    assert verified.exit_code == 0
+
+
+def test_an_unknown_environment_is_a_user_error(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("BOOKWRIGHT_ENV", "production-ish")
+
+    result = runner.invoke(
+        app, ["new", "--spec", str(SPECS / "tennis-club.md"), "--out", "/nonexistent/x"]
+    )
+
+    assert result.exit_code == 2
+    assert "BOOKWRIGHT_ENV" in result.output

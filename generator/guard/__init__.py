@@ -9,11 +9,14 @@ policy lives in ``guardrails/*.yaml``.
 from __future__ import annotations
 
 import getpass
+import os
 from pathlib import Path
+from typing import cast, get_args
 
 from pydantic_ai.models import Model
 from pydantic_ai.usage import UsageLimits
 
+from generator.errors import UserError
 from generator.guard.limits import RateLimiter, usage_limits
 from generator.guard.policy import Policy, load_policy
 from generator.guard.quarantine import QuarantineEntry, QuarantineStore
@@ -45,7 +48,7 @@ def local_context(
     *,
     user_id: str | None = None,
     tenant_id: str = "local",
-    environment: Environment = "dev",
+    environment: Environment | None = None,
     home: Path | None = None,
     policy: Policy | None = None,
     clock: Clock = utc_now,
@@ -60,13 +63,25 @@ def local_context(
     return GuardContext(
         user_id=user_id or getpass.getuser(),
         tenant_id=tenant_id,
-        environment=environment,
+        environment=environment or environment_from_env(),
         traces=TraceStore(folder / "traces.db", clock=clock),
         quarantine=QuarantineStore(folder / "quarantine.db", clock=clock),
         policy=active,
         limiter=RateLimiter(active.limits),
         clock=clock,
     )
+
+
+def environment_from_env() -> Environment:
+    """The installation's environment from ``BOOKWRIGHT_ENV`` (dev, staging or prod; dev if unset).
+
+    Traces written in prod are marked forbidden for training, so an unknown value is an error
+    rather than a silent dev.
+    """
+    value = os.environ.get("BOOKWRIGHT_ENV", "dev")
+    if value not in get_args(Environment):
+        raise UserError(f"BOOKWRIGHT_ENV={value!r} is not one of dev, staging, prod")
+    return cast("Environment", value)
 
 
 def run_usage_limits(policy: Policy | None = None) -> UsageLimits:

@@ -7,6 +7,7 @@ reach the CLI's single error handler unchanged.
 
 from __future__ import annotations
 
+import json
 from pathlib import Path
 from typing import Annotated
 
@@ -80,3 +81,25 @@ def verify(store: Annotated[Path | None, typer.Option("--store")] = None) -> Non
     if not outcome.ok:
         raise TraceTampered("; ".join(outcome.problems))
     console.print(f"trace chain intact ({outcome.rows} rows)", highlight=False)
+
+
+@trace_app.command("export")
+def export(
+    store: Annotated[Path | None, typer.Option("--store")] = None,
+    environment: Annotated[
+        str | None, typer.Option("--environment", help="only this environment's entries")
+    ] = None,
+    for_training: Annotated[
+        bool, typer.Option("--for-training", help="refuse if any production transcript is in it")
+    ] = False,
+) -> None:
+    """Print scrubbed trace entries as JSON lines; production never goes out for training."""
+    from generator.guard.traces import TraceStore
+
+    trace_store = TraceStore(store)
+    try:
+        rows = trace_store.export(for_training=for_training, environment=environment)
+    finally:
+        trace_store.close()
+    for row in rows:
+        typer.echo(json.dumps(row, sort_keys=True, default=str))

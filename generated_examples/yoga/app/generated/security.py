@@ -11,12 +11,23 @@ from typing import Any
 
 import jwt
 from pwdlib import PasswordHash
+from pwdlib.hashers.argon2 import Argon2Hasher
 
 ALGORITHM = "HS256"
 """Pinned on decode as well, so a token cannot pick its own algorithm (e.g. ``none``)."""
 
 _hasher = PasswordHash.recommended()
 _DUMMY_HASH = _hasher.hash("timing-equaliser-not-a-password")
+
+
+def use_fast_hashing_for_tests() -> None:
+    """Cheap argon2 parameters, so a test suite can create hundreds of accounts quickly.
+
+    Only the generated test suite calls this; the app itself always hashes with pwdlib's
+    recommended parameters. Hashes carry their parameters, so either kind still verifies.
+    """
+    global _hasher
+    _hasher = PasswordHash((Argon2Hasher(time_cost=1, memory_cost=8 * 1024, parallelism=1),))
 
 
 def hash_password(password: str) -> str:

@@ -30,7 +30,10 @@ from app.generated.config import Settings
 from app.generated.holds import slot_capacity
 from app.generated.models import Location, Offering, Slot, Tenant
 from app.generated.payments.dev import DevGateway
+from app.generated.security import use_fast_hashing_for_tests
 from app.main import create_app
+
+use_fast_hashing_for_tests()
 
 ZONE = ZoneInfo('America/Toronto')
 NOW = datetime(2030, 1, 7, 10, 0, tzinfo=ZONE)
