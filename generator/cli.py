@@ -46,7 +46,29 @@ ModelOption = Annotated[
     typer.Option(
         "--model",
         envvar="BOOKWRIGHT_MODEL",
-        help="The brain: 'offline' (built-in deterministic planner, the default).",
+        help=(
+            "The brain: 'offline' (built-in deterministic planner, the default), "
+            "'openai:<model>' (needs OPENAI_API_KEY) or 'openai-compatible:<model>' "
+            "(Ollama, vLLM, llama.cpp; needs --base-url)."
+        ),
+    ),
+]
+
+
+def _use_base_url(url: str | None) -> str | None:
+    # The library reads BOOKWRIGHT_BASE_URL where it builds models; the flag only sets it.
+    if url:
+        os.environ["BOOKWRIGHT_BASE_URL"] = url
+    return url
+
+
+BaseUrlOption = Annotated[
+    str | None,
+    typer.Option(
+        "--base-url",
+        envvar="BOOKWRIGHT_BASE_URL",
+        callback=_use_base_url,
+        help="The OpenAI-compatible server's /v1 URL, e.g. http://127.0.0.1:11434/v1.",
     ),
 ]
 
@@ -77,6 +99,7 @@ def new(
     spec: Annotated[Path, typer.Option("--spec", help="A conversation file (## turn N).")],
     out_dir: Annotated[Path, typer.Option("--out", help="Folder for manifest.yaml and the app.")],
     model: ModelOption = "offline",
+    base_url: BaseUrlOption = None,
 ) -> None:
     """Plan a manifest from a conversation file and render the app."""
     from generator.workflow import new_app
@@ -85,6 +108,7 @@ def new(
     from generator.present import show_plan
 
     show_plan(out, result.plan)
+    out.print(f"model: {model}; structured output: {result.plan.output_strategy}", highlight=False)
     out.print(f"[green]wrote[/] {result.manifest_path} and the app in {out_dir}")
 
 
@@ -119,6 +143,7 @@ def regenerate(
         "generated_examples"
     ),
     model: ModelOption = "offline",
+    base_url: BaseUrlOption = None,
 ) -> None:
     """Re-plan and re-render every example from its spec; with --check, change nothing."""
     from generator.workflow import regenerate_examples
@@ -155,6 +180,7 @@ def schema(
 @app.command()
 def chat(
     model: ModelOption = "offline",
+    base_url: BaseUrlOption = None,
     out_dir: Annotated[
         Path | None, typer.Option("--out", help="Where /done writes the manifest and app.")
     ] = None,

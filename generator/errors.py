@@ -178,3 +178,43 @@ class TraceTampered(RunError):
 
 class ExportRefused(UserError):
     """Production transcripts may not be exported for training."""
+
+
+class ProviderError(RunError):
+    """A model provider could not give a usable reply, after bounded retries with backoff."""
+
+
+class ProviderUnreachable(ProviderError):
+    """The provider refused the connection, went away mid-run or did not answer in time."""
+
+
+@dataclass
+class ProviderRateLimited(ProviderError):
+    """The provider kept answering 429 (too many requests) after our retries."""
+
+    provider: str
+    retry_after: float | None = None
+
+    def __post_init__(self) -> None:
+        super().__init__(str(self))
+
+    def __str__(self) -> str:
+        wait = (
+            f"retry in {max(1, round(self.retry_after))} s" if self.retry_after else "retry later"
+        )
+        return (
+            f"{self.provider} is rate-limiting us (HTTP 429) and kept doing so after retries; "
+            f"{wait}, or lower the request rate in guardrails/limits.yaml"
+        )
+
+
+class ProviderFailed(ProviderError):
+    """The provider answered with a server error (5xx) or refused the request."""
+
+
+class ProviderReplyInvalid(ProviderError):
+    """The provider's reply was malformed or cut off on the wire."""
+
+
+class ReplyOverBudget(ProviderError):
+    """The model's reply hit the reply token budget before it ended; nothing of it was used."""

@@ -15,7 +15,15 @@ from functools import cache
 from typing import Annotated, Any
 
 from pydantic import BaseModel, ConfigDict, Field
-from pydantic_ai import Agent, ModelRetry, RunContext, ToolOutput, capture_run_messages
+from pydantic_ai import (
+    Agent,
+    ModelRetry,
+    NativeOutput,
+    PromptedOutput,
+    RunContext,
+    ToolOutput,
+    capture_run_messages,
+)
 from pydantic_ai.exceptions import AgentRunError, UnexpectedModelBehavior, UsageLimitExceeded
 from pydantic_ai.messages import (
     ModelMessage,
@@ -28,7 +36,8 @@ from pydantic_ai.messages import (
 from generator.agent.conversation import Conversation
 from generator.agent.draft import Draft, ToolLogEntry
 from generator.agent.feedback import format_problems
-from generator.agent.models import build_model
+from generator.agent.models import build_model, describe, model_output_strategy
+from generator.agent.providers import PROVIDER_FAILURES, OutputStrategy, provider_error
 from generator.agent.tools import ALLOWED_TOOLS, build_tools
 from generator.errors import ManifestInvalid, PlanBudgetExceeded, PlanningError
 from generator.guard import run_usage_limits
@@ -69,6 +78,8 @@ class PlanOutcome:
     assumptions: list[Assumption]
     questions: list[str]
     tool_log: tuple[ToolLogEntry, ...]
+    output_strategy: OutputStrategy = "tool"
+    """How the model returned its final answer: output tool, JSON schema, or prompted JSON."""
 
 
 async def _check_draft(ctx: RunContext[Draft], result: PlanResult) -> PlanResult:
@@ -81,11 +92,23 @@ async def _check_draft(ctx: RunContext[Draft], result: PlanResult) -> PlanResult
     return result
 
 
+def _output_spec(strategy: OutputStrategy) -> Any:
+    if strategy == "native":
+        return NativeOutput(PlanResult, name=OUTPUT_TOOL)
+    if strategy == "prompted":
+        return PromptedOutput(PlanResult, name=OUTPUT_TOOL)
+    return ToolOutput(PlanResult, name=OUTPUT_TOOL)
+
+
 @cache
-def planning_agent() -> Agent[Draft, PlanResult]:
-    """The agent, built once; the model is chosen per run."""
+def planning_agent(strategy: OutputStrategy = "tool") -> Agent[Draft, PlanResult]:
+    """The agent, built once per output strategy; the model is chosen per run.
+
+    pydantic-ai refuses a per-run output type on an agent with output validators, so each
+    strategy gets its own agent.
+    """
     agent: Agent[Draft, PlanResult] = Agent(
-        output_type=ToolOutput(PlanResult, name=OUTPUT_TOOL),
+        output_type=_output_spec(strategy),
         deps_type=Draft,
         instructions=INSTRUCTIONS,
         tools=build_tools(),
@@ -99,6 +122,7 @@ def planning_agent() -> Agent[Draft, PlanResult]:
 def plan(conversation: Conversation, model: str = "offline") -> PlanOutcome:
     """Plan a manifest for ``conversation`` with the model called ``model``."""
     draft = Draft()
+    strategy = model_output_strategy(model)
     turns = conversation.turns
     history: list[ModelMessage] = [
         ModelRequest(parts=[UserPromptPart(turn)]) for turn in turns[:-1]
@@ -108,7 +132,7 @@ def plan(conversation: Conversation, model: str = "offline") -> PlanOutcome:
         try:
             # asyncio.run owns and closes its loop, so no loop outlives a plan.
             result = asyncio.run(
-                planning_agent().run(
+                planning_agent(strategy).run(
                     turns[-1],
                     message_history=history,
                     deps=draft,
@@ -122,6 +146,8 @@ def plan(conversation: Conversation, model: str = "offline") -> PlanOutcome:
                 "than one run may do, e.g. thousands of separate items. Describe them as one "
                 "offering with a quantity or a few durations instead."
             ) from None
+        except PROVIDER_FAILURES as error:
+            raise provider_error(error, where=describe(model)) from None
         except UnexpectedModelBehavior as error:
             raise PlanningError(_give_up_message(draft, error)) from None
         except AgentRunError as error:
@@ -129,15 +155,17 @@ def plan(conversation: Conversation, model: str = "offline") -> PlanOutcome:
         finally:
             _log_refused_names(messages, draft)
 
-    return _outcome(draft, result.output)
+    return _outcome(draft, result.output, strategy)
 
 
-def _outcome(draft: Draft, output: PlanResult) -> PlanOutcome:
+def _outcome(draft: Draft, output: PlanResult, strategy: OutputStrategy) -> PlanOutcome:
     manifest = draft.manifest
     if manifest is None:  # the validator always sets it before a run can succeed
         raise PlanningError("planning ended without a validated manifest")
     questions = list(dict.fromkeys([*draft.questions, *output.questions]))
-    return PlanOutcome(manifest, list(manifest.assumptions), questions, tuple(draft.tool_log))
+    return PlanOutcome(
+        manifest, list(manifest.assumptions), questions, tuple(draft.tool_log), strategy
+    )
 
 
 def _give_up_message(draft: Draft, error: UnexpectedModelBehavior) -> str:
