@@ -21,9 +21,10 @@ from generator.present import show_plan
 from generator.render import render_app
 
 DEFAULT_OUT = Path("bookwright-app")
+COMMANDS = "commands: /show (the manifest so far), /done (write manifest.yaml and the app), /quit"
 HELP = (
     "Describe your booking business in plain words, over as many messages as you like.\n"
-    "Commands: /show (the manifest so far), /done (write manifest.yaml and the app), /quit."
+    f"{COMMANDS}."
 )
 
 
@@ -56,6 +57,8 @@ def run_chat(
                 continue
             _write(console, outcome, out_dir or DEFAULT_OUT)
             return outcome
+        elif message.startswith("/"):
+            console.print(f"unknown command {message.split()[0]!r}; {COMMANDS}", highlight=False)
         elif message:
             outcome = _plan_with(console, turns, message, model) or outcome
 

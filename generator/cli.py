@@ -9,6 +9,7 @@ shows one for developers.
 from __future__ import annotations
 
 import os
+import sqlite3
 from collections.abc import Callable
 from pathlib import Path
 from typing import Annotated, Any, TypeVar
@@ -16,6 +17,7 @@ from typing import Annotated, Any, TypeVar
 import click
 import typer
 from rich.console import Console
+from rich.text import Text
 from typer.core import TyperGroup
 
 from generator.errors import BookwrightError
@@ -78,8 +80,15 @@ def _run(action: Callable[[], T]) -> T:
     try:
         return action()
     except BookwrightError as error:
-        err.print(f"[bold red]error:[/] {error}", highlight=False, markup=True)
+        # Messages quote user values and regex patterns: never read them as rich markup.
+        err.print(Text.assemble(("error: ", "bold red"), str(error)), highlight=False)
         raise typer.Exit(error.exit_code) from None
+    except sqlite3.DatabaseError as error:
+        err.print(
+            Text.assemble(("error: ", "bold red"), f"a Bookwright store is unreadable: {error}"),
+            highlight=False,
+        )
+        raise typer.Exit(2) from None
     except KeyboardInterrupt:
         err.print("interrupted; nothing was written after the last completed step")
         raise typer.Exit(130) from None
@@ -192,10 +201,12 @@ def chat(
 
 
 def _mount_sub_apps() -> None:
+    from generator.gates.cli import changes_app
     from generator.guard.quarantine_cli import quarantine_app, trace_app
 
     app.add_typer(quarantine_app, name="quarantine")
     app.add_typer(trace_app, name="trace")
+    app.add_typer(changes_app, name="changes")
 
 
 _mount_sub_apps()

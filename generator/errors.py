@@ -218,3 +218,15 @@ class ProviderReplyInvalid(ProviderError):
 
 class ReplyOverBudget(ProviderError):
     """The model's reply hit the reply token budget before it ended; nothing of it was used."""
+
+
+class GateRefused(UserError):
+    """An approval gate refused an action: a missing approval, a forged or replayed one."""
+
+
+class ChangeSetNotFound(UserError):
+    """No change set has the id given."""
+
+
+class GateLogTampered(GateRefused):
+    """The gate log's chain or a signature in it does not verify; nothing more is allowed."""

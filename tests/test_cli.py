@@ -221,3 +221,52 @@ def test_an_unknown_environment_is_a_user_error(monkeypatch: pytest.MonkeyPatch)
 
     assert result.exit_code == 2
     assert "BOOKWRIGHT_ENV" in result.output
+
+
+def test_messages_with_brackets_are_printed_verbatim(tmp_path: Path) -> None:
+    """A regex pattern in a message must not be eaten as terminal markup."""
+    broken = {**BASE, "roles": [{**BASE["roles"][0], "id": "\u0430dmin"}, *BASE["roles"][1:]]}
+
+    result = runner.invoke(app, ["validate", str(write_manifest(tmp_path, broken))])
+
+    assert result.exit_code == 2
+    assert "^[a-z][a-z0-9_]{0,39}$" in result.output.replace("\n", "")
+
+
+def test_a_manifest_that_is_not_utf8_is_a_user_error(tmp_path: Path) -> None:
+    path = tmp_path / "manifest.yaml"
+    path.write_bytes(b"tenant: \xff\xfe\n")
+
+    result = runner.invoke(app, ["validate", str(path)])
+
+    assert result.exit_code == 2
+    assert "UTF-8" in result.output
+
+
+@pytest.mark.parametrize("command", [["trace", "verify"], ["quarantine", "list"]])
+def test_a_store_path_that_does_not_exist_is_an_error(tmp_path: Path, command: list[str]) -> None:
+    missing = tmp_path / "typo.db"
+
+    result = runner.invoke(app, [*command, "--store", str(missing)])
+
+    assert result.exit_code == 2
+    assert "no store" in result.output
+    assert not missing.exists()
+
+
+def test_a_corrupt_store_is_a_clear_error(tmp_path: Path) -> None:
+    corrupt = tmp_path / "traces.db"
+    corrupt.write_bytes(b"this is not a database" * 100)
+
+    result = runner.invoke(app, ["trace", "verify", "--store", str(corrupt)])
+
+    assert result.exit_code == 2
+    assert "unreadable" in result.output
+
+
+def test_chat_answers_an_unknown_command_without_planning(tmp_path: Path) -> None:
+    result = runner.invoke(app, ["chat", "--out", str(tmp_path / "x")], input="/bogus\n/quit\n")
+
+    assert result.exit_code == 0
+    assert "unknown command '/bogus'" in result.output
+    assert "Roles" not in result.output

@@ -14,7 +14,7 @@ from typing import Annotated
 import typer
 from rich.console import Console
 
-from generator.errors import TraceTampered
+from generator.errors import TraceTampered, UserError
 from generator.guard.quarantine import QuarantineEntry, QuarantineStore
 from generator.guard.traces import verify_traces
 
@@ -28,6 +28,13 @@ Admin = Annotated[str, typer.Option("--admin", help="your admin id, recorded wit
 @trace_app.callback()
 def _trace_group() -> None:
     """Keep ``verify`` a sub-command even while it is the only one."""
+
+
+def _existing(store: Path | None) -> Path | None:
+    """An explicitly named store must exist: a typo must not pass as an empty, intact store."""
+    if store is not None and not store.is_file():
+        raise UserError(f"no store at {store}; check the path (--store)")
+    return store
 
 
 def _describe(entry: QuarantineEntry) -> None:
@@ -47,14 +54,14 @@ def list_entries(
     all_: Annotated[bool, typer.Option("--all", help="include decided entries")] = False,
 ) -> None:
     """List held inputs (oldest first)."""
-    for entry in QuarantineStore(store).list(status=None if all_ else "held"):
+    for entry in QuarantineStore(_existing(store)).list(status=None if all_ else "held"):
         _describe(entry)
 
 
 @quarantine_app.command("show")
 def show(entry_id: str, store: StorePath = None) -> None:
     """Show one entry with its scrubbed text."""
-    entry = QuarantineStore(store).show(entry_id)
+    entry = QuarantineStore(_existing(store)).show(entry_id)
     _describe(entry)
     console.print(entry.text, markup=False, highlight=False)
 
@@ -62,7 +69,7 @@ def show(entry_id: str, store: StorePath = None) -> None:
 @quarantine_app.command("release")
 def release(entry_id: str, admin: Admin, store: StorePath = None, note: str = "") -> None:
     """Release an input; it passes screening when it is sent again."""
-    entry = QuarantineStore(store).release(entry_id, admin=admin, note=note)
+    entry = QuarantineStore(_existing(store)).release(entry_id, admin=admin, note=note)
     console.print(f"released {entry.id}; resume the chat with:", highlight=False)
     console.print(entry.text, markup=False, highlight=False)
 
@@ -70,14 +77,14 @@ def release(entry_id: str, admin: Admin, store: StorePath = None, note: str = ""
 @quarantine_app.command("reject")
 def reject(entry_id: str, admin: Admin, store: StorePath = None, note: str = "") -> None:
     """Reject an input for good."""
-    QuarantineStore(store).reject(entry_id, admin=admin, note=note)
+    QuarantineStore(_existing(store)).reject(entry_id, admin=admin, note=note)
     console.print(f"rejected {entry_id}", highlight=False)
 
 
 @trace_app.command("verify")
 def verify(store: Annotated[Path | None, typer.Option("--store")] = None) -> None:
     """Check the trace hash chain; exits non-zero when a row was edited or deleted."""
-    outcome = verify_traces(store)
+    outcome = verify_traces(_existing(store))
     if not outcome.ok:
         raise TraceTampered("; ".join(outcome.problems))
     console.print(f"trace chain intact ({outcome.rows} rows)", highlight=False)
@@ -96,7 +103,7 @@ def export(
     """Print scrubbed trace entries as JSON lines; production never goes out for training."""
     from generator.guard.traces import TraceStore
 
-    trace_store = TraceStore(store)
+    trace_store = TraceStore(_existing(store))
     try:
         rows = trace_store.export(for_training=for_training, environment=environment)
     finally:

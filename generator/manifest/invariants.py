@@ -30,6 +30,7 @@ def check_invariants(manifest: Manifest) -> list[Problem]:
     for index, role in enumerate(manifest.roles):
         problems += _role_rules(manifest, index, role)
     problems += _payments_rules(manifest)
+    problems += _audit_rules(manifest)
     problems += _no_sensitive_strings(manifest)
     return problems
 
@@ -89,6 +90,7 @@ def _role_rules(manifest: Manifest, index: int, role: Role) -> list[Problem]:
         _refund_cap_rules(manifest, where, role)
         + _step_up_rules(where, role)
         + _sign_in_rules(where, role)
+        + _kind_rules(where, role)
     )
 
 
@@ -129,7 +131,8 @@ def _refund_cap_rules(manifest: Manifest, where: str, role: Role) -> list[Proble
         )
 
     top_price = _highest_price(manifest)
-    if cap is not None and top_price is not None and cap.amount_minor > top_price:
+    same_currency = cap is not None and cap.currency == manifest.currency
+    if cap is not None and top_price is not None and same_currency and cap.amount_minor > top_price:
         problems.append(
             Problem(
                 f"{where}.refund_cap.amount_minor",
@@ -185,20 +188,72 @@ def _sign_in_rules(where: str, role: Role) -> list[Problem]:
     """SMS codes can be intercepted or SIM-swapped: never for admins (NIST SP 800-63B)."""
     from generator.manifest.model import RoleKind, SecondFactor, SignInMethod
 
-    uses_sms = SignInMethod.SMS_OTP in role.sign_in or SecondFactor.SMS_OTP in role.second_factors
-    if role.kind is RoleKind.ADMIN and uses_sms:
-        return [
-            Problem(
-                f"{where}.sign_in",
-                f"admin role {role.id!r} uses SMS one-time codes, which can be intercepted",
-                "use passkeys or TOTP for admin roles",
+    if role.kind is not RoleKind.ADMIN:
+        return []
+    fields = {
+        "sign_in": SignInMethod.SMS_OTP in role.sign_in,
+        "second_factors": SecondFactor.SMS_OTP in role.second_factors,
+    }
+    return [
+        Problem(
+            f"{where}.{field}",
+            f"admin role {role.id!r} uses SMS one-time codes, which can be intercepted",
+            "use passkeys or TOTP for admin roles",
+        )
+        for field, uses_sms in fields.items()
+        if uses_sms
+    ]
+
+
+CUSTOMER_PERMISSIONS = frozenset({"browse", "hold", "pay", "cancel", "reschedule", "view_bookings"})
+"""What a customer may do, always to their own bookings; anything more is staff work."""
+
+ADMIN_ONLY_PERMISSIONS = frozenset({"manage_users"})
+"""Granting roles is how every other limit could be bypassed, so only admins may do it."""
+
+
+def _kind_rules(where: str, role: Role) -> list[Problem]:
+    """A role's powers fit its kind: customers act on their own bookings, only admins grant."""
+    from generator.manifest.model import RoleKind, Scope
+
+    problems: list[Problem] = []
+    if role.kind is RoleKind.CUSTOMER:
+        extra = sorted(p.value for p in role.permissions if p.value not in CUSTOMER_PERMISSIONS)
+        if extra:
+            problems.append(
+                Problem(
+                    f"{where}.permissions",
+                    f"customer role {role.id!r} holds staff permissions: {', '.join(extra)}",
+                    "remove them, or make the role kind 'staff' or 'admin'",
+                )
             )
-        ]
-    return []
+        if role.scope is not Scope.OWN:
+            problems.append(
+                Problem(
+                    f"{where}.scope",
+                    f"customer role {role.id!r} sees {role.scope.value!r} bookings",
+                    "customers see only their own bookings: set scope to 'own'",
+                )
+            )
+    if role.kind is not RoleKind.ADMIN:
+        granted = sorted(p.value for p in role.permissions if p.value in ADMIN_ONLY_PERMISSIONS)
+        if granted:
+            problems.append(
+                Problem(
+                    f"{where}.permissions",
+                    f"{role.kind.value} role {role.id!r} holds admin-only {', '.join(granted)}",
+                    "only admin roles may manage users and their roles",
+                )
+            )
+    return problems
 
 
 def _highest_price(manifest: Manifest) -> int | None:
-    prices = [offering.price.amount_minor for offering in manifest.offerings if offering.price]
+    prices = [
+        offering.price.amount_minor
+        for offering in manifest.offerings
+        if offering.price and offering.price.currency == manifest.currency
+    ]
     return max(prices) if prices else None
 
 
@@ -237,6 +292,25 @@ def _payments_rules(manifest: Manifest) -> list[Problem]:
                 )
             )
     return problems
+
+
+def _audit_rules(manifest: Manifest) -> list[Problem]:
+    """Permission changes are always audited; money movements whenever money moves online."""
+    from generator.manifest.model import AuditEvent, PaymentProvider
+
+    required = {AuditEvent.PERMISSION_CHANGE}
+    if manifest.payments.provider is not PaymentProvider.NONE:
+        required |= {AuditEvent.PAYMENT, AuditEvent.REFUND}
+    missing = sorted(event.value for event in required - set(manifest.audit.events))
+    if not missing:
+        return []
+    return [
+        Problem(
+            "audit.events",
+            f"{', '.join(missing)} must be audited",
+            "add them to audit.events",
+        )
+    ]
 
 
 def _no_sensitive_strings(manifest: Manifest) -> list[Problem]:

@@ -102,6 +102,10 @@ def load_manifest(path: Path) -> Manifest:
         text = path.read_text(encoding="utf-8")
     except OSError as error:
         raise UserError(f"cannot read manifest {path}: {error.strerror}") from None
+    except UnicodeDecodeError as error:
+        raise UserError(
+            f"{path} is not UTF-8 text (byte {error.start}); save the manifest as UTF-8"
+        ) from None
 
     try:
         data = yaml.safe_load(text)

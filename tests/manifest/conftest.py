@@ -49,6 +49,7 @@ BASE: dict[str, Any] = {
     ],
     "booking": {"hold_minutes": 10},
     "payments": {"provider": "stripe", "credentials_ref": "vault:payments/stripe"},
+    "audit": {"events": ["booking", "payment", "refund", "permission_change"]},
 }
 
 

@@ -173,3 +173,57 @@ def test_policy_check_makes_no_network_connection(
     problems_of(data)
 
     assert attempts == []
+
+
+@pytest.mark.parametrize("permission", ["manage_users", "view_reports", "refund", "check_in"])
+def test_customers_hold_only_customer_permissions(
+    data: dict[str, Any], permission: str
+) -> None:
+    """A self-registered guest holding staff powers would let anyone sign up as staff."""
+    data["roles"][0]["permissions"].append(permission)
+
+    assert any(
+        p.startswith("roles[0].permissions") and "customer role" in p for p in problems_of(data)
+    )
+
+
+def test_customers_see_only_their_own_bookings(data: dict[str, Any]) -> None:
+    data["roles"][0]["scope"] = "tenant"
+
+    assert any(p.startswith("roles[0].scope") for p in problems_of(data))
+
+
+def test_only_admins_manage_users(data: dict[str, Any]) -> None:
+    data["roles"][1]["permissions"].append("manage_users")
+
+    [problem] = problems_of(data)
+
+    assert problem.startswith("roles[1].permissions") and "admin-only" in problem
+
+
+def test_sms_as_a_second_factor_names_that_field(data: dict[str, Any]) -> None:
+    data["roles"][2]["second_factors"] = ["totp", "sms_otp"]
+
+    [problem] = problems_of(data)
+
+    assert problem.startswith("roles[2].second_factors")
+
+
+@pytest.mark.parametrize("event", ["permission_change", "payment", "refund"])
+def test_money_and_permission_changes_are_always_audited(
+    data: dict[str, Any], event: str
+) -> None:
+    data["audit"]["events"].remove(event)
+
+    [problem] = problems_of(data)
+
+    assert problem.startswith("audit.events") and event in problem
+
+
+def test_a_cap_in_another_currency_is_not_compared_with_prices(data: dict[str, Any]) -> None:
+    data["roles"][1]["refund_cap"] = {"amount_minor": 9000, "currency": "EUR"}
+
+    problems = problems_of(data)
+
+    assert any("differs from the app currency" in p for p in problems)
+    assert not any("highest price" in p for p in problems)

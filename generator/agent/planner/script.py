@@ -261,25 +261,41 @@ def _roles(seen: Understanding, provider: PaymentProvider) -> list[Call]:
         }
         calls.append(note("roles", "Customer, Admin", "the conversation named no roles"))
         calls.append(ask("Who uses the app: which kinds of customers, staff and managers?"))
+    calls += _capped_are_staff(roles)
     calls += _ensure_admin(roles)
     calls += _ensure_customer(roles)
     for idea in roles.values():
-        calls += _role(idea, provider)
+        calls += _role(idea, provider, seen.highest_price())
+    return calls
+
+
+def _capped_are_staff(roles: dict[str, RoleIdea]) -> list[Call]:
+    """A role given a refund cap is not the unbounded admin, whatever its title says.
+
+    "The office manager can refund up to £45": admins refund without a cap (behind step-up),
+    so keeping the stated cap means the role is staff; an admin is added separately if needed.
+    """
+    calls = []
+    for key, idea in roles.items():
+        if idea.kind is RoleKind.ADMIN and idea.refund_cap is not None:
+            idea.kind = RoleKind.STAFF
+            reason = "a refund cap was stated for this role, so it is staff, not an admin"
+            calls.append(note(f"roles.{key}.kind", "staff", reason))
     return calls
 
 
 def _ensure_admin(roles: dict[str, RoleIdea]) -> list[Call]:
-    """The invariant wants an admin: promote the widest staff role, or add one."""
+    """The invariant wants an admin: add one rather than widen a role the user described.
+
+    Promoting staff would silently drop their stated limits (a refund cap, a site scope), so
+    the owner of the business is added as its own admin role and listed as an assumption.
+    """
     if any(idea.kind is RoleKind.ADMIN for idea in roles.values()):
         return []
-    staff = [idea for idea in roles.values() if idea.kind is RoleKind.STAFF]
-    if staff:
-        widest = max(staff, key=lambda idea: (idea.scope is Scope.TENANT, len(idea.concepts)))
-        widest.kind = RoleKind.ADMIN
-        reason = "no role was called an administrator; this one has the widest powers"
-        return [note(f"roles.{slugify(widest.name)}.kind", "admin", reason)]
-    roles["admin"] = RoleIdea("Admin", RoleKind.ADMIN, {ALL: True})
-    return [note("roles.admin", "Admin", "someone must administer the app")]
+    name = next(n for n in ("Owner", "Admin", "Account Owner") if slugify(n) not in roles)
+    roles[slugify(name)] = RoleIdea(name, RoleKind.ADMIN, {ALL: True}, scope=Scope.TENANT)
+    reason = "no role was named as an admin or owner; someone must administer the app"
+    return [note(f"roles.{slugify(name)}", name, reason)]
 
 
 def _ensure_customer(roles: dict[str, RoleIdea]) -> list[Call]:
@@ -290,7 +306,7 @@ def _ensure_customer(roles: dict[str, RoleIdea]) -> list[Call]:
     return [note("roles.customer", "Customer", "no role books for themselves; one was added")]
 
 
-def _role(idea: RoleIdea, provider: PaymentProvider) -> list[Call]:
+def _role(idea: RoleIdea, provider: PaymentProvider, top_price: Decimal | None) -> list[Call]:
     key = slugify(idea.name)
     scope = _scope(idea)
     calls = [Call("add_role", {"name": idea.name, "kind": idea.kind.value, "scope": scope.value})]
@@ -300,7 +316,7 @@ def _role(idea: RoleIdea, provider: PaymentProvider) -> list[Call]:
         calls.append(Call("grant_permissions", {"role": key, "permissions": values}))
 
     if Permission.REFUND in granted and idea.kind is not RoleKind.ADMIN and idea.refund_cap:
-        calls.append(Call("set_refund_cap", {"role": key, "amount": str(idea.refund_cap)}))
+        calls += _refund_cap(key, idea.refund_cap, top_price)
     calls += _step_up(idea, key, granted)
     if idea.sign_in:
         calls.append(Call("set_sign_in", {"role": key, "methods": idea.sign_in}))
@@ -310,6 +326,17 @@ def _role(idea: RoleIdea, provider: PaymentProvider) -> list[Call]:
         hours, period = idea.allowance
         calls.append(Call("set_allowance", {"role": key, "hours": hours, "period": period}))
     return calls
+
+
+def _refund_cap(key: str, cap: Decimal, top_price: Decimal | None) -> list[Call]:
+    """The stated cap, clamped to the highest price: no refund can be worth more than it."""
+    if top_price is None or cap <= top_price:
+        return [Call("set_refund_cap", {"role": key, "amount": str(cap)})]
+    reason = "the cap stated is above the highest price, and no refund can exceed a price"
+    return [
+        Call("set_refund_cap", {"role": key, "amount": str(top_price)}),
+        note(f"roles.{key}.refund_cap", str(top_price), reason),
+    ]
 
 
 def _scope(idea: RoleIdea) -> Scope:
@@ -379,7 +406,13 @@ def _booking_rules(seen: Understanding, provider: PaymentProvider) -> list[Call]
 
 def _audit(seen: Understanding) -> list[Call]:
     if seen.audit:
-        return [Call("set_audit_events", {"events": sorted(seen.audit)})]
+        asked = set(seen.audit)
+        added = sorted({event.value for event in _DEFAULT_AUDIT} - asked)
+        calls = [Call("set_audit_events", {"events": sorted(asked | set(added))})]
+        if added:
+            reason = "money and permission changes are always audited"
+            calls.append(note("audit.events", "also " + ", ".join(added), reason))
+        return calls
     events = [event.value for event in _DEFAULT_AUDIT]
     return [
         Call("set_audit_events", {"events": events}),

@@ -1,0 +1,121 @@
+"""The three environments and their small per-app config (settings, database, secrets).
+
+Each app folder gets an ``environments.yaml`` the first time a change set is proposed for it.
+Secrets are only ever vault references; the file is checked on every read so a literal
+secret pasted into it is refused, like one in a manifest.
+"""
+
+from __future__ import annotations
+
+import re
+from enum import StrEnum
+from pathlib import Path
+from typing import Any
+
+import yaml
+from pydantic import BaseModel, ConfigDict, Field, ValidationError
+
+from generator.errors import UserError
+from generator.manifest.io import load_manifest, write_manifest
+from generator.manifest.model import Manifest
+
+CONFIG_NAME = "environments.yaml"
+_VAULT = r"^vault:[a-z0-9][a-z0-9/_.-]{0,100}$"
+
+
+class Environment(StrEnum):
+    """Where a change set can be applied, in the only order promotion may follow."""
+
+    DEV = "dev"
+    STAGING = "staging"
+    PROD = "prod"
+
+    @property
+    def previous(self) -> Environment | None:
+        """The environment a change set must already be in before it reaches this one."""
+        order = list(Environment)
+        index = order.index(self)
+        return order[index - 1] if index else None
+
+
+class EnvironmentConfig(BaseModel):
+    """One environment's references; values are references, never secrets."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    database_url: str = Field(min_length=1, max_length=300)
+    secrets_ref: str = Field(pattern=_VAULT)
+    settings: dict[str, str | int | bool] = Field(default_factory=dict)
+
+
+class EnvironmentsFile(BaseModel):
+    """The whole ``environments.yaml``."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    dev: EnvironmentConfig
+    staging: EnvironmentConfig
+    prod: EnvironmentConfig
+
+
+def default_config(tenant_id: str) -> EnvironmentsFile:
+    """Local SQLite for dev and staging, a PostgreSQL URL placeholder for prod."""
+    return EnvironmentsFile(
+        dev=EnvironmentConfig(
+            database_url="sqlite:///./dev.db",
+            secrets_ref=f"vault:{tenant_id}/dev",
+            settings={"debug": True},
+        ),
+        staging=EnvironmentConfig(
+            database_url="sqlite:///./staging.db", secrets_ref=f"vault:{tenant_id}/staging"
+        ),
+        prod=EnvironmentConfig(
+            database_url=f"postgresql://{tenant_id}-prod/{tenant_id}",
+            secrets_ref=f"vault:{tenant_id}/prod",
+        ),
+    )
+
+
+def load_config(app_dir: Path, tenant_id: str) -> EnvironmentsFile:
+    """The app's environments config, written with defaults when it does not exist yet."""
+    path = app_dir / CONFIG_NAME
+    if not path.exists():
+        config = default_config(tenant_id)
+        path.write_text(yaml.safe_dump(config.model_dump(), sort_keys=False), encoding="utf-8")
+        return config
+    data: Any = yaml.safe_load(path.read_text(encoding="utf-8"))
+    try:
+        config = EnvironmentsFile.model_validate(data)
+    except ValidationError as error:
+        raise UserError(f"{path} is not valid: {error}") from None
+    for name in Environment:
+        url = getattr(config, name.value).database_url
+        if re.search(r"://[^/@]*:[^/@]+@", url):
+            raise UserError(
+                f"{path}: {name}.database_url carries a password; put it in the vault and "
+                "keep only the secrets_ref"
+            )
+    return config
+
+
+def manifest_path(app_dir: Path, environment: Environment) -> Path:
+    """Where the manifest running in an environment is kept."""
+    return app_dir / "environments" / environment.value / "manifest.yaml"
+
+
+def deployed_manifest(app_dir: Path, environment: Environment) -> Manifest | None:
+    """The manifest an environment runs, or None before its first promotion."""
+    path = manifest_path(app_dir, environment)
+    return load_manifest(path) if path.exists() else None
+
+
+def current_manifest(app_dir: Path, environment: Environment) -> Manifest:
+    """What an environment runs: its deployed manifest, or the app's own before any change."""
+    return deployed_manifest(app_dir, environment) or load_manifest(app_dir / "manifest.yaml")
+
+
+def apply_manifest(app_dir: Path, environment: Environment, manifest: Manifest) -> Path:
+    """Install a manifest in an environment (atomically); rendering and deploy follow it."""
+    path = manifest_path(app_dir, environment)
+    write_manifest(manifest, path)
+    return path

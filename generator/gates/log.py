@@ -1,0 +1,136 @@
+"""The gate log: admins, change sets, signed decisions and promotions, append-only in SQLite.
+
+Same design as the guard's trace store (and its helpers): each row carries the hash of the row
+before it, triggers refuse UPDATE and DELETE, and a one-row head records the last sequence
+number and hash, so an edited, deleted or truncated row is found by :meth:`GateLog.chain`.
+"""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Any, Literal
+
+from generator.guard.storage import Clock, canonical_json, connect, sha256_text, utc_now
+from generator.guard.traces import GENESIS
+
+EntryKind = Literal["admin_added", "proposed", "applied", "approved", "rejected", "promoted"]
+
+_SCHEMA = """
+CREATE TABLE IF NOT EXISTS gate_log (
+    seq INTEGER PRIMARY KEY,
+    at TEXT NOT NULL,
+    kind TEXT NOT NULL,
+    change_id TEXT NOT NULL,
+    environment TEXT NOT NULL,
+    actor TEXT NOT NULL,
+    payload TEXT NOT NULL,
+    prev_hash TEXT NOT NULL,
+    hash TEXT NOT NULL
+);
+CREATE TABLE IF NOT EXISTS gate_head (
+    id INTEGER PRIMARY KEY CHECK (id = 1),
+    seq INTEGER NOT NULL,
+    hash TEXT NOT NULL
+);
+CREATE TRIGGER IF NOT EXISTS gate_log_no_update BEFORE UPDATE ON gate_log
+BEGIN SELECT RAISE(ABORT, 'the gate log is append-only'); END;
+CREATE TRIGGER IF NOT EXISTS gate_log_no_delete BEFORE DELETE ON gate_log
+BEGIN SELECT RAISE(ABORT, 'the gate log is append-only'); END;
+"""
+_HASHED = ("seq", "at", "kind", "change_id", "environment", "actor", "payload", "prev_hash")
+
+
+class GateLog:
+    """Hash-chained, append-only SQLite log of everything the gates decide."""
+
+    def __init__(self, path: Path, *, clock: Clock = utc_now) -> None:
+        """Open (or create) the log at ``path``."""
+        self.path = path
+        self.clock = clock
+        self._db = connect(path)
+        self._db.executescript(_SCHEMA)
+
+    def append(
+        self,
+        kind: EntryKind,
+        *,
+        change_id: str = "",
+        environment: str = "",
+        actor: str,
+        payload: dict[str, Any],
+    ) -> int:
+        """Append one entry and return its sequence number."""
+        self._db.execute("BEGIN IMMEDIATE")
+        try:
+            head = self._db.execute("SELECT seq, hash FROM gate_head WHERE id = 1").fetchone()
+            prev_seq, prev_hash = (head["seq"], head["hash"]) if head else (0, GENESIS)
+            row: dict[str, Any] = {
+                "seq": prev_seq + 1,
+                "at": self.clock().isoformat(),
+                "kind": kind,
+                "change_id": change_id,
+                "environment": environment,
+                "actor": actor,
+                "payload": canonical_json(payload),
+                "prev_hash": prev_hash,
+            }
+            row["hash"] = row_hash(row)
+            self._db.execute(
+                f"INSERT INTO gate_log ({', '.join(row)}) "  # noqa: S608
+                f"VALUES ({', '.join('?' * len(row))})",
+                tuple(row.values()),
+            )
+            self._db.execute(
+                "INSERT INTO gate_head (id, seq, hash) VALUES (1, ?, ?)"
+                " ON CONFLICT(id) DO UPDATE SET seq = excluded.seq, hash = excluded.hash",
+                (row["seq"], row["hash"]),
+            )
+            self._db.execute("COMMIT")
+        except BaseException:
+            self._db.execute("ROLLBACK")
+            raise
+        return prev_seq + 1
+
+    def entries(self, *, change_id: str | None = None) -> list[dict[str, Any]]:
+        """Entries in order with decoded payloads, optionally of one change set."""
+        if change_id is None:
+            rows = self._db.execute("SELECT * FROM gate_log ORDER BY seq")
+        else:
+            rows = self._db.execute(
+                "SELECT * FROM gate_log WHERE change_id = ? ORDER BY seq", (change_id,)
+            )
+        return [{**dict(row), "payload": json.loads(row["payload"])} for row in rows]
+
+    def chain_problems(self) -> tuple[int, list[str]]:
+        """(rows, problems): every edited, deleted or missing row of the chain."""
+        problems: list[str] = []
+        expected_seq, expected_prev, count = 1, GENESIS, 0
+        for row in self._db.execute("SELECT * FROM gate_log ORDER BY seq"):
+            record = dict(row)
+            count += 1
+            if record["seq"] != expected_seq:
+                problems.append(f"rows {expected_seq}..{record['seq'] - 1} were deleted")
+            if record["prev_hash"] != expected_prev:
+                problems.append(f"row {record['seq']} does not follow the row before it")
+            if row_hash(record) != record["hash"]:
+                problems.append(f"row {record['seq']} was edited after it was written")
+            expected_seq, expected_prev = record["seq"] + 1, record["hash"]
+
+        head = self._db.execute("SELECT seq, hash FROM gate_head WHERE id = 1").fetchone()
+        last = expected_seq - 1
+        if head is not None and (head["seq"], head["hash"]) != (last, expected_prev):
+            problems.append(
+                f"the chain ends at row {last} but its head is row {head['seq']}"
+                " (rows deleted from the end, or the head was edited)"
+            )
+        return count, problems
+
+    def close(self) -> None:
+        """Close the database connection."""
+        self._db.close()
+
+
+def row_hash(row: dict[str, Any]) -> str:
+    """The hash a row must carry: its hashed columns, canonical JSON, SHA-256."""
+    return sha256_text(canonical_json({key: row[key] for key in _HASHED}))
