@@ -26,7 +26,7 @@ from generator.gates.environments import (
     load_config,
 )
 from generator.gates.keyring import check_admin_id, create_key, load_key, sign, signature_valid
-from generator.gates.log import EntryKind, GateLog
+from generator.gates.log import EntryKind, GateLog, NonceReused
 from generator.gates.risk import Risk
 from generator.guard.storage import Clock, bookwright_home, utc_now
 from generator.manifest.io import load_manifest, validate_data
@@ -253,10 +253,7 @@ class Gates:
         self._check_signer(change, signed)
 
         if statement["nonce"] in self._nonces():
-            raise GateRefused(
-                f"this signed decision was already used (nonce {statement['nonce'][:12]}...); "
-                "a replayed approval is refused, sign a new one"
-            )
+            raise _replayed(statement)
         if statement["decision"] == "approve" and signed.approver in status.approvals.get(
             environment, []
         ):
@@ -265,13 +262,17 @@ class Gates:
                 "a second approval must come from a different platform admin"
             )
         kind: EntryKind = "approved" if statement["decision"] == "approve" else "rejected"
-        self.log.append(
-            kind,
-            change_id=change_id,
-            environment=environment.value,
-            actor=signed.approver,
-            payload={"statement": statement, "signature": signed.signature},
-        )
+        try:
+            self.log.append(
+                kind,
+                change_id=change_id,
+                environment=environment.value,
+                actor=signed.approver,
+                payload={"statement": statement, "signature": signed.signature},
+                nonce=str(statement["nonce"]),
+            )
+        except NonceReused:
+            raise _replayed(statement) from None
         log.info(f"gates.{kind}", change=change_id, environment=environment, by=signed.approver)
 
     def _check_decision_target(
@@ -330,7 +331,7 @@ class Gates:
                 f"{previous} first (promotion never skips an environment)"
             )
         running = manifest_sha256(current_manifest(Path(change.app), to))
-        if False:
+        if running != change.old_sha256:
             raise GateRefused(
                 f"{change_id} is stale: {to} no longer runs the manifest it was based on "
                 f"(another change set reached {to} first); propose it again from dev"
@@ -432,6 +433,13 @@ def _decision_problems(
         problems.append(f"row {seq}: a replayed decision (nonce used before)")
     nonces.add(str(statement.get("nonce")))
     return problems
+
+
+def _replayed(statement: dict[str, Any]) -> GateRefused:
+    return GateRefused(
+        f"this signed decision was already used (nonce {str(statement['nonce'])[:12]}...); "
+        "a replayed approval is refused, sign a new one"
+    )
 
 
 def _yaml(text: str) -> Any:

@@ -8,6 +8,7 @@ number and hash, so an edited, deleted or truncated row is found by :meth:`GateL
 from __future__ import annotations
 
 import json
+import sqlite3
 from pathlib import Path
 from typing import Any, Literal
 
@@ -33,12 +34,17 @@ CREATE TABLE IF NOT EXISTS gate_head (
     seq INTEGER NOT NULL,
     hash TEXT NOT NULL
 );
+CREATE TABLE IF NOT EXISTS gate_nonces (nonce TEXT PRIMARY KEY, seq INTEGER NOT NULL);
 CREATE TRIGGER IF NOT EXISTS gate_log_no_update BEFORE UPDATE ON gate_log
 BEGIN SELECT RAISE(ABORT, 'the gate log is append-only'); END;
 CREATE TRIGGER IF NOT EXISTS gate_log_no_delete BEFORE DELETE ON gate_log
 BEGIN SELECT RAISE(ABORT, 'the gate log is append-only'); END;
 """
 _HASHED = ("seq", "at", "kind", "change_id", "environment", "actor", "payload", "prev_hash")
+
+
+class NonceReused(Exception):
+    """A signed decision's nonce was recorded before (internal; the service words the error)."""
 
 
 class GateLog:
@@ -59,8 +65,13 @@ class GateLog:
         environment: str = "",
         actor: str,
         payload: dict[str, Any],
+        nonce: str | None = None,
     ) -> int:
-        """Append one entry and return its sequence number."""
+        """Append one entry and return its sequence number.
+
+        A ``nonce`` is claimed in the same transaction, so two writers can never both record
+        the same signed decision; ``NonceReused`` says it was claimed already.
+        """
         self._db.execute("BEGIN IMMEDIATE")
         try:
             head = self._db.execute("SELECT seq, hash FROM gate_head WHERE id = 1").fetchone()
@@ -81,6 +92,8 @@ class GateLog:
                 f"VALUES ({', '.join('?' * len(row))})",
                 tuple(row.values()),
             )
+            if nonce is not None:
+                self._claim(nonce, row["seq"])
             self._db.execute(
                 "INSERT INTO gate_head (id, seq, hash) VALUES (1, ?, ?)"
                 " ON CONFLICT(id) DO UPDATE SET seq = excluded.seq, hash = excluded.hash",
@@ -91,6 +104,12 @@ class GateLog:
             self._db.execute("ROLLBACK")
             raise
         return prev_seq + 1
+
+    def _claim(self, nonce: str, seq: int) -> None:
+        try:
+            self._db.execute("INSERT INTO gate_nonces (nonce, seq) VALUES (?, ?)", (nonce, seq))
+        except sqlite3.IntegrityError:
+            raise NonceReused(nonce) from None
 
     def entries(self, *, change_id: str | None = None) -> list[dict[str, Any]]:
         """Entries in order with decoded payloads, optionally of one change set."""

@@ -23,6 +23,7 @@ from generator.manifest.model import (
     Scope,
     Weekday,
 )
+from generator.manifest.money import format_minor, minor_digits
 
 API_PREFIX = "/api/v1"
 PUBLIC = "public"
@@ -135,6 +136,7 @@ def build_context(manifest: Manifest, manifest_sha256: str) -> dict[str, Any]:
     return {
         "manifest": manifest,
         "manifest_sha256": manifest_sha256,
+        "minor_digits": minor_digits(manifest.currency),
         "api_prefix": API_PREFIX,
         "payments_enabled": manifest.payments.provider is not PaymentProvider.NONE,
         "provider": manifest.payments.provider.value,
@@ -261,6 +263,9 @@ def _test_plan(manifest: Manifest) -> dict[str, Any]:
         "capped_refund": {"role": capped.id, "cap_minor": capped.refund_cap.amount_minor}
         if capped and capped.refund_cap and payments
         else None,
+        "capped_refund_text": format_minor(capped.refund_cap.amount_minor, manifest.currency)
+        if capped and capped.refund_cap
+        else "",
         "location_staff": location_staff.id
         if location_staff and manifest.data_scope.location
         else None,

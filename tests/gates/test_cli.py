@@ -99,3 +99,16 @@ def test_verify_exits_1_on_an_edited_row(cli_home: Path, app_dir: Path, tmp_path
     assert code == 1
     assert "row 5 was edited after it was written" in output
     assert "signature of bo does not verify" in output
+
+
+def test_literal_secret_is_refused_by_the_cli(
+    cli_home: Path, app_dir: Path, tmp_path: Path
+) -> None:
+    """A proposed manifest with a literal secret: exit 2, the field named, nothing recorded."""
+    data = yaml.safe_load((app_dir / "manifest.yaml").read_text(encoding="utf-8"))
+    data["payments"]["credentials_ref"] = "sk_live_51HxYzAbCdEfGhIjKlMnOpQr"
+    new = tmp_path / "leaky.yaml"
+    new.write_text(yaml.safe_dump(data), encoding="utf-8")
+    code, output = run("propose", "--manifest", str(new), "--app", str(app_dir), "--by", "ana")
+    assert code == 2 and "payments.credentials_ref" in output
+    assert "cs-1" not in run("list")[1]

@@ -230,3 +230,44 @@ def test_stale_change_set_cannot_overwrite_a_newer_one(
     staging = deployed_manifest(app_dir, STAGING)
     assert staging is not None and staging.booking.hold_minutes == 10
     assert [(c.old, c.new) for c in cap.changes if c.path == "booking.hold_minutes"] == [(15, 10)]
+
+
+def test_the_log_itself_refuses_a_nonce_twice(gates: Gates, app_dir: Path, edited: Edit) -> None:
+    """Even past the service's checks (two writers at once), a nonce is stored only once."""
+    from generator.gates.log import NonceReused
+
+    gates.log.append("approved", actor="bo", payload={}, nonce="n-1")
+    with pytest.raises(NonceReused):
+        gates.log.append("approved", actor="cy", payload={}, nonce="n-1")
+    assert [entry["actor"] for entry in gates.history()][-1] == "bo"
+
+
+def test_rows_cut_from_the_end_are_detected(gates: Gates, app_dir: Path, edited: Edit) -> None:
+    """Deleting the newest rows (an approval's rejection, say) is caught by the chain head."""
+    change = gates.propose(edited(longer_hold), app_dir, by="ana")
+    gates.reject(change.id, by="bo", reason="no")
+    raw = sqlite3.connect(gates.log.path)
+    raw.execute("DROP TRIGGER gate_log_no_delete")
+    raw.execute("DELETE FROM gate_log WHERE kind = 'rejected'")
+    raw.commit()
+    raw.close()
+    problems = gates.verify().problems
+    assert any("rows deleted from the end" in problem for problem in problems)
+    with pytest.raises(GateLogTampered):
+        gates.approve(change.id, by="cy", reason="sneak it in")
+
+
+def test_environment_config_refuses_a_literal_password(
+    gates: Gates, app_dir: Path, edited: Edit
+) -> None:
+    """Secrets in environments.yaml are vault references; a password in a URL is refused."""
+    from generator.errors import UserError
+    from generator.gates.environments import load_config
+
+    config = load_config(app_dir, "fitness_chain")
+    assert config.prod.secrets_ref == "vault:fitness_chain/prod"
+    path = app_dir / "environments.yaml"
+    text = path.read_text(encoding="utf-8")
+    path.write_text(text.replace("postgresql://", "postgresql://app:hunter2@"), encoding="utf-8")
+    with pytest.raises(UserError, match="prod.database_url carries a password"):
+        gates.propose(edited(longer_hold), app_dir, by="ana")

@@ -43,6 +43,10 @@ _NAME_JOINERS = frozenset({"+", "&", "/", "-"})
 _NOT_NAMES = frozenset({"DET", "PRON", "ADP", "AUX", "CCONJ", "SCONJ", "PART", "NUM", "ADV"})
 _PRICE_GAP = frozenset({"for", "at", "-", "(", ")", ",", "/", "and", "or", "per", "each"})
 _MAX_NAME_WORDS = 4
+_PREDICATES = frozenset(
+    {"be", "take", "cost", "last", "run", "need", "require", "charge", "go", "come", "price"}
+)
+"""Verbs that say what a named thing takes or costs ("a wash takes 45 minutes"): no name."""
 
 
 @dataclass(frozen=True)
@@ -245,6 +249,8 @@ def _name_before(sent: Any, start: int, stop: int) -> list[Any]:
             break
         name.insert(0, token)
         index -= 1
+    while name and (name[-1].lemma_.lower() in _PREDICATES or name[-1].pos_ == "AUX"):
+        name.pop()  # "a wash takes 45 minutes", "a single costs $25": the name ends before
     while name and name[0].text in _NAME_JOINERS:
         name.pop(0)
     while name and name[0].pos_ == "VERB" and not _opens(sent, name[0], stop):

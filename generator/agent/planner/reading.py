@@ -400,10 +400,12 @@ def _staff_for(idea: OfferingIdea, sent: Any) -> None:
 
 def _read_numbers(seen: Understanding, sent: Any, parts: list[Clause], claimed: set[int]) -> None:
     by_token = {token.i: clause for clause in parts for token in clause.tokens}
+    claimed = claimed | {token.i for token in sent if _retracted(token)}
     for duration in quantities.durations(sent):
         clause = by_token.get(duration.start)
-        if clause is not None and duration.start not in claimed:
-            _place_duration(seen, sent, clause, duration)
+        context = _hold_context(parts, clause) if duration.start not in claimed else None
+        if context is not None:
+            _place_duration(seen, sent, context, duration)
 
     for amount in quantities.amounts(sent):
         clause = by_token.get(amount.start) if amount.start not in claimed else None
@@ -428,6 +430,48 @@ def _read_numbers(seen: Understanding, sent: Any, parts: list[Clause], claimed: 
 
     if "pay" in lemmas or "payment" in lemmas:
         seen.someone_pays = True
+
+
+_REPORTING_VERBS = frozenset({"say", "mention", "tell", "write", "ask", "type", "put"})
+
+
+def _retracted(token: Any) -> bool:
+    """A number the user is taking back: "forget what I said about 10 minutes".
+
+    It is in the reach of an ignore verb: nothing but the retracted words ("what I said
+    about") stands between, no punctuation, conjunction or new verb ("make the hold 15").
+    """
+    for index in range(token.i - 1, token.sent.start - 1, -1):
+        word = token.doc[index]
+        lemma = word.lemma_.lower()
+        if lemma in IGNORE_VERBS:
+            return True
+        if word.is_punct or word.pos_ == "CCONJ":
+            return False
+        if word.pos_ in {"VERB", "AUX"} and lemma not in _REPORTING_VERBS:
+            return False
+    return False
+
+
+def _hold_context(parts: list[Clause], clause: Clause | None) -> Clause | None:
+    """The clause that says what a duration is: its own, or the hold clause it qualifies.
+
+    In "hold spots 15 minutes, or 20 at peak" the second clause names nothing itself; it is
+    still about the hold, so it is read with the hold clause before it, never as a length. A
+    negated one ("make the hold 15 minutes, not 10") is a value turned down: None.
+    """
+    if clause is None:
+        return None
+    position = parts.index(clause)
+    own = set(clause.lemmas())
+    if position == 0 or own & (HOLD_CUES | set(OFFERING_WORDS)) or clause.actor is not None:
+        return clause
+    previous = parts[position - 1]
+    if not set(previous.lemmas()) & HOLD_CUES:
+        return clause
+    if own & NEGATIONS:
+        return None
+    return Clause(previous.tokens + clause.tokens, previous.actor, previous.concepts)
 
 
 def _place_duration(
