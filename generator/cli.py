@@ -89,6 +89,8 @@ def _run(action: Callable[[], T]) -> T:
             highlight=False,
         )
         raise typer.Exit(2) from None
+    except (click.ClickException, click.exceptions.Exit, click.exceptions.Abort):
+        raise  # click's own usage errors and exits keep click's messages and codes
     except KeyboardInterrupt:
         err.print("interrupted; nothing was written after the last completed step")
         raise typer.Exit(130) from None

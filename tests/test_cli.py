@@ -270,3 +270,11 @@ def test_chat_answers_an_unknown_command_without_planning(tmp_path: Path) -> Non
     assert result.exit_code == 0
     assert "unknown command '/bogus'" in result.output
     assert "Roles" not in result.output
+
+
+def test_a_usage_mistake_keeps_clicks_message_and_exit_code() -> None:
+    result = runner.invoke(app, ["validate", "--no-such-option"])
+
+    assert result.exit_code == 2
+    assert "No such option" in result.output
+    assert "internal error" not in result.output

@@ -37,6 +37,7 @@ BASE = [
     ("grant_permissions", {"role": "coach", "permissions": ["check_in", "refund"]}),
     ("add_role", {"name": "Owner", "kind": "admin", "scope": "tenant"}),
     ("grant_permissions", {"role": "owner", "permissions": ["manage_pricing"]}),
+    ("set_audit_events", {"events": ["payment", "permission_change", "refund"]}),
 ]
 
 

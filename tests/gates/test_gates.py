@@ -269,5 +269,5 @@ def test_environment_config_refuses_a_literal_password(
     path = app_dir / "environments.yaml"
     text = path.read_text(encoding="utf-8")
     path.write_text(text.replace("postgresql://", "postgresql://app:hunter2@"), encoding="utf-8")
-    with pytest.raises(UserError, match="prod.database_url carries a password"):
+    with pytest.raises(UserError, match=r"prod\.database_url carries a password"):
         gates.propose(edited(longer_hold), app_dir, by="ana")

@@ -168,9 +168,16 @@ def _words(token: Any) -> list[str]:
     words = [
         child.text
         for child in token.children
-        if child.dep_ == "compound" and child.i < token.i and child.is_alpha
+        if child.dep_ == "compound"
+        and child.i < token.i
+        and child.is_alpha
+        and not _measure(child)  # "30-minute piano lessons": the length is no part of the name
     ]
     return [*words, token.text]
+
+
+def _measure(token: Any) -> bool:
+    return token.lemma_.lower() in MINUTES_PER or token.lower_ in quantities.TIME_UNITS
 
 
 def _title(words: list[str]) -> str:
@@ -202,12 +209,29 @@ def numbered_items(sent: Any) -> list[Listed]:
             continue
         _take(current, value, start, sent)
         last_end = end
-    if len(found) < 2:
+    if len(found) < 2 and not (found and _described(sent, found[0][0])):
         return []
     return [
         Listed(item, name[-1].i, OFFERING_WORDS.get(name[-1].lemma_.lower()), frozenset(claimed))
         for name, item, claimed in found
     ]
+
+
+def _bare_offering_word(name: list[Any]) -> bool:
+    """ "A lesson costs £30": the kind word alone names the offering itself, not an item."""
+    return len(name) == 1 and name[0].lemma_.lower() in OFFERING_WORDS
+
+
+def _described(sent: Any, name: list[Any]) -> bool:
+    """ "A wash takes 45 minutes": one thing, the subject of a verb that gives its numbers.
+
+    A lone name is only an item when a sentence is about it like this; otherwise it is just
+    what the offering is called.
+    """
+    if _bare_offering_word(name):
+        return False
+    after = name[-1].i + 1
+    return after < sent.end and sent.doc[after].lemma_.lower() in _PREDICATES - {"be"}
 
 
 def _take(
@@ -231,8 +255,12 @@ def _take(
 
 
 def _gap_only(doc: Any, start: int, end: int) -> bool:
-    """Only filler between a name's first number and its next ("60 min for €70")."""
-    return all(t.is_space or t.lower_ in _PRICE_GAP for t in doc[start:end])
+    """Only filler between a name's first number and its next ("60 min for €70", "45 minutes
+    and costs AUD 40")."""
+    return all(
+        t.is_space or t.lower_ in _PRICE_GAP or t.lemma_.lower() in _PREDICATES
+        for t in doc[start:end]
+    )
 
 
 def _name_before(sent: Any, start: int, stop: int) -> list[Any]:

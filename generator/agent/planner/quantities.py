@@ -112,10 +112,11 @@ def amounts(sent: Any) -> list[Amount]:
             continue
         before = token.nbor(-1) if token.i > sent.start else None
         after = token.nbor(1) if token.i + 1 < sent.end else None
-        if (before is not None and before.is_currency) or (
+        signed_before = before is not None and (before.is_currency or _is_code(before))
+        if signed_before or (
             after is not None and (after.is_currency or _is_currency_word(after))
         ):
-            start = before.i if before is not None and before.is_currency else token.i
+            start = before.i if before is not None and signed_before else token.i
             signed_after = after is not None and (after.is_currency or _is_currency_word(after))
             end = token.i + 2 if signed_after else token.i + 1
             spans.append(sent.doc[start:end])
@@ -139,6 +140,11 @@ def _with_sign(span: Any) -> Any:
     if span.start > span.sent.start and span.doc[span.start - 1].is_currency:
         return span.doc[span.start - 1 : span.end]
     return span
+
+
+def _is_code(token: Any) -> bool:
+    """An ISO code written before the number ("AUD 40"); words ("dollars") only follow it."""
+    return token.text.isupper() and len(token.text) == 3 and _is_currency_word(token)
 
 
 def _is_currency_word(token: Any) -> bool:

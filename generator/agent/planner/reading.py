@@ -60,6 +60,12 @@ def read(turns: tuple[str, ...]) -> Understanding:
 
 def _read_sentence(seen: Understanding, sent: Any) -> None:
     parts = clauses(sent)
+    seen.teachers += [
+        token.lemma_.title()
+        for token in sent
+        if ROLE_WORDS.get(token.lemma_.lower()) is RoleKind.STAFF
+        and token.lemma_.lower() not in {"staff", "reception"}
+    ]
     _read_places(seen, sent)
     _read_currency(seen, sent)
     _read_provider(seen, parts)
@@ -280,7 +286,9 @@ def _read_offerings(seen: Understanding, sent: Any) -> None:
         if kind is None:
             continue
         name = _offering_name(token)
+        fresh = kind.value not in seen.offerings
         idea = seen.offerings.setdefault(kind.value, OfferingIdea(name, kind))
+        idea.taught = _taught(token, sent) and (fresh or idea.taught)
         if len(name) > len(idea.name):
             idea.name = name
         idea.booked = idea.booked or _is_booked(token)
@@ -293,6 +301,17 @@ def _read_offerings(seen: Understanding, sent: Any) -> None:
             idea.per_hour = idea.per_hour or _is_booked(token)
         for listed in listed_items(token, kind):
             idea.add_item(listed.item)
+
+
+_GROUP_CUES = frozenset({"group", "class", "workshop", "course", "seat", "spot", "place"})
+
+
+def _taught(token: Any, sent: Any) -> bool:
+    """ "30-minute piano lessons": a lesson with no group, class or headcount in sight."""
+    if token.lemma_.lower() != "lesson":
+        return False
+    lemmas = {word.lemma_.lower() for word in sent}
+    return not lemmas & (_GROUP_CUES | PEOPLE_WORDS)
 
 
 def _count(token: Any) -> int | None:
@@ -567,6 +586,7 @@ def _settle_offerings(seen: Understanding) -> None:
 
     Items listed before anything said what they are belong to the first activity named.
     """
+    _one_to_one(seen)
     activities = [idea for idea in seen.offerings.values() if idea.kind in ACTIVITY_KINDS]
     owner = next(iter(activities or seen.offerings.values()), None)
     if owner is not None:
@@ -583,6 +603,23 @@ def _settle_offerings(seen: Understanding) -> None:
         host.resource_name = host.resource_name or idea.name
         host.capacities += idea.capacities
         del seen.offerings[key]
+
+
+def _one_to_one(seen: Understanding) -> None:
+    """Lessons given by teachers, with no group or headcount ever named, are appointments.
+
+    "30-minute piano lessons ... our teachers": each lesson is one student with one teacher,
+    so it is booked like an appointment with a teacher, not as a 20-seat class.
+    """
+    lessons = seen.offerings.get(OfferingKind.CLASS.value)
+    free = OfferingKind.APPOINTMENT.value not in seen.offerings
+    if lessons is None or not lessons.taught or lessons.capacities or not seen.teachers or not free:
+        return
+    del seen.offerings[OfferingKind.CLASS.value]
+    lessons.kind = OfferingKind.APPOINTMENT
+    lessons.staff_required = True
+    lessons.resource_name = lessons.resource_name or seen.teachers[0]
+    seen.offerings[OfferingKind.APPOINTMENT.value] = lessons
 
 
 __all__ = ["ALL", "Decimal", "read"]

@@ -78,7 +78,22 @@ def role_mention(token: Any) -> Mention | None:
     kind = ROLE_WORDS.get(lemma)
     if kind is None or token.pos_ not in {"NOUN", "PROPN"}:
         return None
-    return Mention(lemma.title(), kind, token.i, only)
+    return Mention(_title([*_titled_by(token), lemma]), kind, token.i, only)
+
+
+_TITLE_WORDS = frozenset({"office", "front", "desk", "studio", "shift", "general", "assistant"})
+"""Words that make a job title of a role word ("office manager"), not a business name."""
+
+
+def _titled_by(token: Any) -> list[str]:
+    """ "office manager": the compound words right before a role word that are its title."""
+    words: list[str] = []
+    for index in range(token.i - 1, token.sent.start - 1, -1):
+        word = token.doc[index]
+        if word.head != token or word.lower_ not in _TITLE_WORDS:
+            break
+        words.insert(0, word.text)
+    return words
 
 
 def _not_an_actor(token: Any, only: bool) -> bool:

@@ -289,13 +289,30 @@ def _ensure_admin(roles: dict[str, RoleIdea]) -> list[Call]:
 
     Promoting staff would silently drop their stated limits (a refund cap, a site scope), so
     the owner of the business is added as its own admin role and listed as an assumption.
+    Only a role already described as reaching everything ("our ops team can see everything")
+    and limited in nothing is taken as the admin, and that is listed too.
     """
     if any(idea.kind is RoleKind.ADMIN for idea in roles.values()):
         return []
+    unlimited = [idea for idea in roles.values() if _reaches_everything(idea)]
+    if len(unlimited) == 1:
+        unlimited[0].kind = RoleKind.ADMIN
+        reason = "no role was called an admin; this one was said to reach everything, uncapped"
+        return [note(f"roles.{slugify(unlimited[0].name)}.kind", "admin", reason)]
     name = next(n for n in ("Owner", "Admin", "Account Owner") if slugify(n) not in roles)
     roles[slugify(name)] = RoleIdea(name, RoleKind.ADMIN, {ALL: True}, scope=Scope.TENANT)
     reason = "no role was named as an admin or owner; someone must administer the app"
     return [note(f"roles.{slugify(name)}", name, reason)]
+
+
+def _reaches_everything(idea: RoleIdea) -> bool:
+    """Staff said to see the whole tenant, with no cap and nothing denied."""
+    return (
+        idea.kind is RoleKind.STAFF
+        and idea.scope is Scope.TENANT
+        and idea.refund_cap is None
+        and all(idea.concepts.values())
+    )
 
 
 def _ensure_customer(roles: dict[str, RoleIdea]) -> list[Call]:

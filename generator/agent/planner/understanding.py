@@ -53,6 +53,8 @@ class OfferingIdea:
     price: Decimal | None = None
     per_hour: bool = False
     booked: bool = False
+    taught: bool = False
+    """Only ever called lessons, never a group or a class: taught one to one if a teacher is."""
     items: list[ItemIdea] = field(default_factory=list)
     """Separate offerings of this kind the user listed; each inherits what it does not say."""
 
@@ -94,6 +96,8 @@ class Understanding:
     repeat: tuple[int, OfferingKind] | None = None
     one_at_a_time: bool = False
     someone_pays: bool = False
+    teachers: list[str] = field(default_factory=list)
+    """Staff words named anywhere ("our teachers"), even where they are not an acting role."""
 
     def highest_price(self) -> Decimal | None:
         """The highest price named for any offering, which no refund may exceed."""
