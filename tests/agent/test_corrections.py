@@ -69,3 +69,27 @@ def test_an_owner_refunding_in_full_is_ordinary() -> None:
 
     assert owner.kind is RoleKind.ADMIN and Permission.REFUND in owner.permissions
     assert Permission.REFUND in owner.step_up_for
+
+
+def test_a_retracted_hold_length_is_not_a_class_length() -> None:
+    """ "Forget what I said about 10 minutes" takes the 10 back; it never becomes a duration."""
+    outcome = planned(
+        STUDIO + " Hold spots for 10 minutes. The manager does everything.",
+        "actually, forget what I said about 10 minutes, make the hold 15 minutes",
+    )
+    fields = {assumption.field for assumption in outcome.manifest.assumptions}
+
+    assert outcome.manifest.booking.hold_minutes == 15
+    assert [o.durations_minutes for o in outcome.manifest.offerings] == [[60]]
+    assert "offerings.class.durations_minutes" in fields
+
+
+def test_a_hold_length_turned_down_in_the_same_sentence_is_dropped() -> None:
+    """ "Make the hold 15 minutes, not 10 minutes": the 10 is neither the hold nor a length."""
+    outcome = planned(
+        STUDIO + " The manager does everything.",
+        "Please make the hold 15 minutes, not 10 minutes. Classes are 45 minutes.",
+    )
+
+    assert outcome.manifest.booking.hold_minutes == 15
+    assert [o.durations_minutes for o in outcome.manifest.offerings] == [[45]]

@@ -152,3 +152,65 @@ def test_items_listed_before_their_kind_join_the_kind_named_later() -> None:
         "Yin Yoga": (OfferingKind.CLASS, [75]),
     }
     assert prices(m) == {"Hot Yoga": 2500, "Yin Yoga": 3000}
+
+
+def test_a_verb_after_a_name_is_no_part_of_it() -> None:
+    """ "A wash takes 45 minutes and costs AUD 40": an offering "Wash", its length and price."""
+    m = plan(
+        Conversation.of(
+            "We run a dog grooming salon in Sydney. Customers book online and pay by card. "
+            "A wash takes 45 minutes and costs AUD 40. A full groom takes 90 minutes and "
+            "costs AUD 85. The owner does everything."
+        )
+    ).manifest
+
+    assert [(o.id, o.name, o.durations_minutes) for o in m.offerings] == [
+        ("wash", "Wash", [45]),
+        ("full_groom", "Full Groom", [90]),
+    ]
+    assert prices(m) == {"Wash": 4000, "Full Groom": 8500}
+    assert {o.price.currency for o in m.offerings if o.price} == {"AUD"}
+
+
+def test_items_priced_with_costs_keep_their_own_counts() -> None:
+    """ "4 singles and 6 doubles ... a single costs $25": Single and Double, each counted."""
+    m = plan(
+        Conversation.of(
+            "Kayak rental in Portland. We rent 4 singles and 6 doubles. A single costs $25 and "
+            "a double costs $40. Tourists book and pay online. The owner does everything."
+        )
+    ).manifest
+
+    assert prices(m) == {"Single": 2500, "Double": 4000}
+    assert {o.name: o.quantity for o in m.offerings} == {"Single": 4, "Double": 6}
+
+
+def test_lessons_with_teachers_are_one_to_one_appointments() -> None:
+    """ "30-minute piano lessons ... with our teachers": a length, not a name; one student each."""
+    m = plan(
+        Conversation.of(
+            "We are a music school in Manchester. We offer 30-minute piano lessons and guitar "
+            "lessons with our teachers. A lesson costs £30. Students book and pay online."
+        )
+    ).manifest
+
+    assert offerings(m) == {
+        "Piano Lesson": (OfferingKind.APPOINTMENT, [30]),
+        "Guitar Lesson": (OfferingKind.APPOINTMENT, [30]),
+    }
+    for offering in m.offerings:
+        assert (offering.capacity, offering.staff_required) == (1, True)
+        assert offering.resource_name == "Teacher"
+    assert prices(m) == {"Piano Lesson": 3000, "Guitar Lesson": 3000}
+
+
+def test_group_lessons_with_a_headcount_stay_classes() -> None:
+    """ "Group guitar lessons for 6 people" are taught to a group, so they stay a class."""
+    m = plan(
+        Conversation.of(
+            "Music school in Leeds. Our teachers run group guitar lessons for 6 people. "
+            "A lesson costs £12. Students pay online."
+        )
+    ).manifest
+
+    assert [(o.kind, o.capacity) for o in m.offerings] == [(OfferingKind.CLASS, 6)]

@@ -207,6 +207,7 @@ def test_quarantine_cli_lists_and_releases(tmp_path: Path) -> None:
     released = runner.invoke(
         quarantine_app, ["release", entry_id, "--admin", "root", "--store", str(path)]
     )
+    TraceStore(tmp_path / "t.db").close()
     verified = runner.invoke(trace_app, ["verify", "--store", str(tmp_path / "t.db")])
 
     assert entry_id in listed.output

@@ -173,7 +173,14 @@ def _words(token: Any) -> list[str]:
         and child.is_alpha
         and not _measure(child)  # "30-minute piano lessons": the length is no part of the name
     ]
-    return [*words, token.text]
+    return [*words, _singular_text(token)]
+
+
+def _singular_text(token: Any) -> str:
+    """ "6 doubles" and "a double" name one offering: plural nouns are named in the singular."""
+    if token.tag_ == "NNS" and token.lemma_.isalpha() and token.lemma_.lower() != token.lower_:
+        return str(token.lemma_)
+    return str(token.text)
 
 
 def _measure(token: Any) -> bool:
@@ -202,7 +209,8 @@ def numbered_items(sent: Any) -> list[Listed]:
             continue
         name = _name_before(sent, start, last_end)
         if name:
-            current = (name, ItemIdea(_title([t.text for t in name])), set())
+            words = [t.text for t in name[:-1]] + [_singular_text(name[-1])]
+            current = (name, ItemIdea(_title(words)), set())
             found.append(current)
         elif current is None or not _gap_only(sent.doc, last_end + 1, start):
             current, last_end = None, end

@@ -55,11 +55,24 @@ def read(turns: tuple[str, ...]) -> Understanding:
         for sent in doc.sents:
             _read_sentence(seen, sent)
     _settle_offerings(seen)
+    _count_items(seen)
     return seen
+
+
+def _count_items(seen: Understanding) -> None:
+    """ "We rent 4 singles and 6 doubles": each listed item keeps its own count."""
+    for idea in seen.offerings.values():
+        for item in idea.items:
+            item.quantity = seen.counts.get(slugify(item.name), item.quantity)
 
 
 def _read_sentence(seen: Understanding, sent: Any) -> None:
     parts = clauses(sent)
+    seen.counts |= {
+        slugify(token.lemma_): count
+        for token in sent
+        if token.pos_ == "NOUN" and (count := _count(token)) and token.lemma_.isalpha()
+    }
     seen.teachers += [
         token.lemma_.title()
         for token in sent

@@ -176,6 +176,7 @@ def _listed(idea: OfferingIdea) -> list[OfferingIdea]:
             durations=item.durations or idea.durations,
             price=item.price if item.price is not None else idea.price,
             per_hour=idea.per_hour or item.per_hour,
+            quantity=item.quantity or idea.quantity,
             items=[],
         )
         for item in idea.items

@@ -37,6 +37,7 @@ class ItemIdea:
     durations: list[int] = field(default_factory=list)
     price: Decimal | None = None
     per_hour: bool = False
+    quantity: int | None = None
 
 
 @dataclass
@@ -96,6 +97,8 @@ class Understanding:
     repeat: tuple[int, OfferingKind] | None = None
     one_at_a_time: bool = False
     someone_pays: bool = False
+    counts: dict[str, int] = field(default_factory=dict)
+    """How many of a thing there are ("6 doubles"), by the slug of its singular name."""
     teachers: list[str] = field(default_factory=list)
     """Staff words named anywhere ("our teachers"), even where they are not an acting role."""
 
