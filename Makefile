@@ -42,6 +42,8 @@ test: setup lint typecheck checks
 
 bench: setup
 	$(BIN)/python bench/generate.py
+	$(BIN)/python bench/guard_overhead.py
+	$(BIN)/python bench/guard_rates.py
 
 clean:
 	rm -rf $(VENV) out .pytest_cache .mypy_cache .ruff_cache

@@ -78,6 +78,7 @@ async def main(repetitions: int) -> None:
     warm_up(policy.pii)
     turns = _turns()
     overheads: list[float] = []
+    bares: list[float] = []
 
     with tempfile.TemporaryDirectory() as folder:
         traces = TraceStore(Path(folder) / "t.db")
@@ -96,6 +97,7 @@ async def main(repetitions: int) -> None:
                 bare = await _call(FunctionModel(_reply), turn)
                 guarded = await _call(guard_model(FunctionModel(_reply), context=context), turn)
                 overheads.append(guarded - bare)
+                bares.append(bare)
 
         # Memory in a separate pass: tracemalloc slows every allocation and would skew timings.
         tracemalloc.start()
@@ -111,6 +113,12 @@ async def main(repetitions: int) -> None:
     print(
         f"guard overhead per call: median {statistics.median(overheads):.1f} ms, "
         f"p95 {_percentile(overheads, 0.95):.1f} ms, max {max(overheads):.1f} ms"
+    )
+    bare_median = statistics.median(bares)
+    guarded_median = bare_median + statistics.median(overheads)
+    print(
+        f"unguarded call (baseline): median {bare_median:.2f} ms; guarded: median "
+        f"{guarded_median:.1f} ms = {guarded_median / bare_median:.0f}x the baseline"
     )
     print(
         f"peak traced Python memory during calls: {peak / 1e6:.1f} MB; "
