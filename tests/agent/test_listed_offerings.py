@@ -214,3 +214,15 @@ def test_group_lessons_with_a_headcount_stay_classes() -> None:
     ).manifest
 
     assert [(o.kind, o.capacity) for o in m.offerings] == [(OfferingKind.CLASS, 6)]
+
+
+def test_an_extra_described_after_the_offering_does_not_replace_it() -> None:
+    """ "Mat rental costs $5" after the classes is an extra: the class keeps its own price."""
+    m = plan(
+        Conversation.of(
+            "Yoga studio in Boston. Guests book classes. Classes are 60 minutes and cost $20. "
+            "Mat rental costs $5. The admin does everything."
+        )
+    ).manifest
+
+    assert prices(m) == {"Class": 2000}

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from pydantic_ai.messages import ModelRequest, RetryPromptPart, ToolReturnPart
 
 from generator.agent.draft import Draft, RoleDraft
@@ -34,8 +36,9 @@ def test_problems_round_trip_with_the_role_id() -> None:
 def test_both_retry_shapes_are_read() -> None:
     """2.31 sends RetryPromptPart; later versions a ToolReturnPart marked retried."""
     old = ModelRequest(parts=[RetryPromptPart(feedback(), tool_name="submit_plan")])
+    retried: Any = "retried"  # a later pydantic-ai's outcome, unknown to the pinned version's types
     new = ModelRequest(
-        parts=[ToolReturnPart("submit_plan", feedback(), tool_call_id="x", outcome="retried")]
+        parts=[ToolReturnPart("submit_plan", feedback(), tool_call_id="x", outcome=retried)]
     )
 
     for request in (old, new):

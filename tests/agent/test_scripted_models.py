@@ -22,7 +22,7 @@ from generator.errors import PlanningError
 
 Script = Callable[[list[ModelMessage], AgentInfo], ModelResponse]
 
-BASE = [
+BASE: list[tuple[str, dict[str, Any]]] = [
     ("set_business", {"name": "Spin Club"}),
     ("set_currency", {"code": "USD"}),
     ("add_location", {"name": "Boston", "timezone": "America/New_York"}),

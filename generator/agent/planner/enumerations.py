@@ -57,6 +57,8 @@ class Listed:
     index: int
     kind: OfferingKind | None
     claimed: frozenset[int] = frozenset()
+    lone: bool = False
+    """The only item of its sentence, named because the sentence is about it ("a wash takes")."""
 
 
 def listed_items(token: Any, kind: OfferingKind) -> list[Listed]:
@@ -220,7 +222,13 @@ def numbered_items(sent: Any) -> list[Listed]:
     if len(found) < 2 and not (found and _described(sent, found[0][0])):
         return []
     return [
-        Listed(item, name[-1].i, OFFERING_WORDS.get(name[-1].lemma_.lower()), frozenset(claimed))
+        Listed(
+            item,
+            name[-1].i,
+            OFFERING_WORDS.get(name[-1].lemma_.lower()),
+            frozenset(claimed),
+            lone=len(found) == 1,
+        )
         for name, item, claimed in found
     ]
 

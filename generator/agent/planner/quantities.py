@@ -113,9 +113,7 @@ def amounts(sent: Any) -> list[Amount]:
         before = token.nbor(-1) if token.i > sent.start else None
         after = token.nbor(1) if token.i + 1 < sent.end else None
         signed_before = before is not None and (before.is_currency or _is_code(before))
-        if signed_before or (
-            after is not None and (after.is_currency or _is_currency_word(after))
-        ):
+        if signed_before or (after is not None and (after.is_currency or _is_currency_word(after))):
             start = before.i if before is not None and signed_before else token.i
             signed_after = after is not None and (after.is_currency or _is_currency_word(after))
             end = token.i + 2 if signed_after else token.i + 1

@@ -13,7 +13,7 @@ from typing import Any
 
 from generator.agent.planner import quantities
 from generator.agent.planner.currency import currency_of_sign, currency_of_word
-from generator.agent.planner.enumerations import listed_items, numbered_items
+from generator.agent.planner.enumerations import Listed, listed_items, numbered_items
 from generator.agent.planner.lexicon import (
     ACTIVITY_KINDS,
     ALL,
@@ -345,6 +345,8 @@ def _read_numbered_items(seen: Understanding, sent: Any) -> set[int]:
     found = numbered_items(sent)
     named = next((listed.kind for listed in found if listed.kind), None)
     for listed in found:
+        if listed.lone and not _joins_a_list(seen, listed):
+            continue
         kind = listed.kind or named  # "massage 60 min, facial 45 min": all one kind
         idea = seen.offerings.get(kind.value) if kind else None
         idea = idea or _nearest_offering(seen, sent, listed.index)
@@ -356,6 +358,17 @@ def _read_numbered_items(seen: Understanding, sent: Any) -> set[int]:
             seen.loose_items.append(listed.item)  # a later sentence may say what they are
         claimed |= listed.claimed
     return claimed
+
+
+def _joins_a_list(seen: Understanding, listed: Listed) -> bool:
+    """A thing described on its own ("a wash takes 45 minutes") is an offering of its own only
+    beside other such items, or before anything bookable was named; "mat rental costs $5"
+    after the classes is an extra, not a replacement for them."""
+    if not seen.offerings:
+        return True
+    key = slugify(listed.item.name)
+    items = [item for idea in seen.offerings.values() for item in idea.items]
+    return any(slugify(item.name) == key for item in items + seen.loose_items)
 
 
 def _offering_kind(token: Any) -> OfferingKind | None:

@@ -298,7 +298,7 @@ def _ensure_admin(roles: dict[str, RoleIdea]) -> list[Call]:
     unlimited = [idea for idea in roles.values() if _reaches_everything(idea)]
     if len(unlimited) == 1:
         unlimited[0].kind = RoleKind.ADMIN
-        reason = "no role was called an admin; this one was said to reach everything, uncapped"
+        reason = "no role was called an administrator; this one has the widest powers"
         return [note(f"roles.{slugify(unlimited[0].name)}.kind", "admin", reason)]
     name = next(n for n in ("Owner", "Admin", "Account Owner") if slugify(n) not in roles)
     roles[slugify(name)] = RoleIdea(name, RoleKind.ADMIN, {ALL: True}, scope=Scope.TENANT)
