@@ -55,3 +55,21 @@ def test_a_spec_without_customers_gets_one_with_an_assumption() -> None:
     kinds = {role.name: role.kind for role in outcome.manifest.roles}
     assert kinds["Customer"] is RoleKind.CUSTOMER
     assert "roles.customer" in {a.field for a in outcome.assumptions}
+
+
+def test_customers_can_always_see_their_own_bookings() -> None:
+    """A customer who booked must be able to list that booking, whatever the spec said."""
+    outcome = plan(
+        Conversation(
+            (
+                "Escape rooms in Leeds: 3 rooms, 6 players each, 60 minutes, GBP 90 per room. "
+                "Players book and pay online with Stripe. Hosts check players in. "
+                "The owner sees reports.",
+            )
+        )
+    )
+
+    customers = [role for role in outcome.manifest.roles if role.kind is RoleKind.CUSTOMER]
+    assert customers
+    assert all(Permission.VIEW_BOOKINGS in role.permissions for role in customers)
+    assert all(role.scope is Scope.OWN for role in customers)

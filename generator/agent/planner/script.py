@@ -37,7 +37,8 @@ _ADMIN_BASELINE = {
     Permission.VIEW_BOOKINGS, Permission.MANAGE_OFFERINGS, Permission.MANAGE_USERS,
     Permission.VIEW_REPORTS,
 }  # fmt: skip
-_CUSTOMER_BASELINE = {Permission.BROWSE, Permission.HOLD}
+_CUSTOMER_BASELINE = {Permission.BROWSE, Permission.HOLD, Permission.VIEW_BOOKINGS}
+"""Customers always see their own bookings (their scope is always `own`)."""
 _MONEY = {Permission.PAY, Permission.REFUND}
 _DEFAULT_AUDIT = [
     AuditEvent.BOOKING, AuditEvent.PAYMENT, AuditEvent.REFUND, AuditEvent.PERMISSION_CHANGE,
