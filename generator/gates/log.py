@@ -12,8 +12,15 @@ import sqlite3
 from pathlib import Path
 from typing import Any, Literal
 
-from generator.guard.storage import Clock, canonical_json, connect, sha256_text, utc_now
-from generator.guard.traces import GENESIS
+from generator.guard.storage import (
+    GENESIS,
+    Clock,
+    canonical_json,
+    chain_problems,
+    connect,
+    sha256_text,
+    utc_now,
+)
 
 EntryKind = Literal["admin_added", "proposed", "applied", "approved", "rejected", "promoted"]
 
@@ -123,27 +130,7 @@ class GateLog:
 
     def chain_problems(self) -> tuple[int, list[str]]:
         """(rows, problems): every edited, deleted or missing row of the chain."""
-        problems: list[str] = []
-        expected_seq, expected_prev, count = 1, GENESIS, 0
-        for row in self._db.execute("SELECT * FROM gate_log ORDER BY seq"):
-            record = dict(row)
-            count += 1
-            if record["seq"] != expected_seq:
-                problems.append(f"rows {expected_seq}..{record['seq'] - 1} were deleted")
-            if record["prev_hash"] != expected_prev:
-                problems.append(f"row {record['seq']} does not follow the row before it")
-            if row_hash(record) != record["hash"]:
-                problems.append(f"row {record['seq']} was edited after it was written")
-            expected_seq, expected_prev = record["seq"] + 1, record["hash"]
-
-        head = self._db.execute("SELECT seq, hash FROM gate_head WHERE id = 1").fetchone()
-        last = expected_seq - 1
-        if head is not None and (head["seq"], head["hash"]) != (last, expected_prev):
-            problems.append(
-                f"the chain ends at row {last} but its head is row {head['seq']}"
-                " (rows deleted from the end, or the head was edited)"
-            )
-        return count, problems
+        return chain_problems(self._db, table="gate_log", head_table="gate_head", row_hash=row_hash)
 
     def close(self) -> None:
         """Close the database connection."""

@@ -46,3 +46,43 @@ def canonical_json(value: Any) -> str:
 def sha256_text(text: str) -> str:
     """Hex SHA-256 of UTF-8 text."""
     return hashlib.sha256(text.encode("utf-8")).hexdigest()
+
+
+GENESIS = "0" * 64
+"""The ``prev_hash`` of the first row of every hash chain."""
+
+
+def chain_problems(
+    db: sqlite3.Connection,
+    *,
+    table: str,
+    head_table: str,
+    row_hash: Callable[[dict[str, Any]], str],
+) -> tuple[int, list[str]]:
+    """Walk a hash-chained table; (rows, every edited, deleted or missing row it found).
+
+    Each row holds ``seq``, ``prev_hash`` and ``hash``; the head table remembers the last row,
+    so rows cut from the end are found too. ``table`` and ``head_table`` are our own constants,
+    never user input.
+    """
+    problems: list[str] = []
+    expected_seq, expected_prev, count = 1, GENESIS, 0
+    for row in db.execute(f"SELECT * FROM {table} ORDER BY seq"):  # noqa: S608
+        record = dict(row)
+        count += 1
+        if record["seq"] != expected_seq:
+            problems.append(f"rows {expected_seq}..{record['seq'] - 1} were deleted")
+        if record["prev_hash"] != expected_prev:
+            problems.append(f"row {record['seq']} does not follow the row before it")
+        if row_hash(record) != record["hash"]:
+            problems.append(f"row {record['seq']} was edited after it was written")
+        expected_seq, expected_prev = record["seq"] + 1, record["hash"]
+
+    head = db.execute(f"SELECT seq, hash FROM {head_table} WHERE id = 1").fetchone()  # noqa: S608
+    last = expected_seq - 1
+    if head is not None and (head["seq"], head["hash"]) != (last, expected_prev):
+        problems.append(
+            f"the chain ends at row {last} but its head is row {head['seq']}"
+            " (rows deleted from the end, or the head was edited)"
+        )
+    return count, problems

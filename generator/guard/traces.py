@@ -18,16 +18,17 @@ import structlog
 
 from generator.errors import ExportRefused, TraceTampered
 from generator.guard.storage import (
+    GENESIS,
     Clock,
     bookwright_home,
     canonical_json,
+    chain_problems,
     connect,
     sha256_text,
     utc_now,
 )
 
 TraceKind = Literal["request", "response", "tool_call", "decision"]
-GENESIS = "0" * 64
 PRODUCTION = "prod"
 log = structlog.get_logger("bookwright.guard")
 
@@ -159,27 +160,9 @@ class TraceStore:
 
     def verify(self) -> Verification:
         """Walk the chain and report every edited, deleted or missing row."""
-        problems: list[str] = []
-        expected_seq, expected_prev = 1, GENESIS
-        count = 0
-        for row in self._db.execute("SELECT * FROM traces ORDER BY seq"):
-            count += 1
-            record = dict(row)
-            if record["seq"] != expected_seq:
-                problems.append(f"rows {expected_seq}..{record['seq'] - 1} were deleted")
-            if record["prev_hash"] != expected_prev:
-                problems.append(f"row {record['seq']} does not follow the row before it")
-            if _row_hash(record) != record["hash"]:
-                problems.append(f"row {record['seq']} was edited after it was written")
-            expected_seq, expected_prev = record["seq"] + 1, record["hash"]
-
-        head = self._db.execute("SELECT seq, hash FROM chain_head WHERE id = 1").fetchone()
-        last_seq = expected_seq - 1
-        if head is not None and (head["seq"], head["hash"]) != (last_seq, expected_prev):
-            problems.append(
-                f"the chain ends at row {last_seq} but its head is row {head['seq']}"
-                " (rows deleted from the end, or the head was edited)"
-            )
+        count, problems = chain_problems(
+            self._db, table="traces", head_table="chain_head", row_hash=_row_hash
+        )
         outcome = Verification(rows=count, problems=problems)
         log.info("guard.trace_verified", rows=count, ok=outcome.ok, problems=len(problems))
         return outcome
