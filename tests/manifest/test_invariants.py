@@ -176,9 +176,7 @@ def test_policy_check_makes_no_network_connection(
 
 
 @pytest.mark.parametrize("permission", ["manage_users", "view_reports", "refund", "check_in"])
-def test_customers_hold_only_customer_permissions(
-    data: dict[str, Any], permission: str
-) -> None:
+def test_customers_hold_only_customer_permissions(data: dict[str, Any], permission: str) -> None:
     """A self-registered guest holding staff powers would let anyone sign up as staff."""
     data["roles"][0]["permissions"].append(permission)
 
@@ -210,9 +208,7 @@ def test_sms_as_a_second_factor_names_that_field(data: dict[str, Any]) -> None:
 
 
 @pytest.mark.parametrize("event", ["permission_change", "payment", "refund"])
-def test_money_and_permission_changes_are_always_audited(
-    data: dict[str, Any], event: str
-) -> None:
+def test_money_and_permission_changes_are_always_audited(data: dict[str, Any], event: str) -> None:
     data["audit"]["events"].remove(event)
 
     [problem] = problems_of(data)
