@@ -48,7 +48,12 @@ SKIP_INVARIANTS = "skip_invariants"
 WILDCARDS = frozenset({"*", "all", "any", "everything", "admin", "superuser"})
 
 _SLUG = r"^[a-z][a-z0-9_]{0,39}$"
-_NAME = r"^[^\x00-\x1f\x7f]{1,80}$"
+_NAME = (
+    r"^[^\x00-\x1f\x7f\u2028\u2029\u200b\u200e\u200f\u202a-\u202e\u2066-\u2069\ufeff"
+    r"\U000e0000-\U000e007f]{1,80}$"
+)
+"""Display names: no control characters, and none of the invisible ones that make text read
+differently from what it holds (zero-width spaces, bidi overrides as in CVE-2021-42574, tags)."""
 
 
 class Permission(StrEnum):

@@ -223,3 +223,17 @@ def test_a_cap_in_another_currency_is_not_compared_with_prices(data: dict[str, A
 
     assert any("differs from the app currency" in p for p in problems)
     assert not any("highest price" in p for p in problems)
+
+
+@pytest.mark.parametrize("char", ["\u202e", "\u200b", "\u2066", "\ufeff", "\U000e0041", "\x07"])
+def test_names_refuse_invisible_and_control_characters(data: dict[str, Any], char: str) -> None:
+    """Text that reads differently from what it holds (CVE-2021-42574) has no place in names."""
+    data["offerings"][0]["name"] = f"Spin{char}Class"
+
+    assert any(p.startswith("offerings[0].name") for p in problems_of(data))
+
+
+def test_names_keep_ordinary_unicode(data: dict[str, Any]) -> None:
+    data["offerings"][0]["name"] = "Café Yoga 🧘‍♀️ Zürich"
+
+    assert validate_data(data).offerings[0].name == "Café Yoga 🧘‍♀️ Zürich"

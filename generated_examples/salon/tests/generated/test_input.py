@@ -31,7 +31,13 @@ def test_odd_names_are_stored_as_sent(client: TestClient, actors: Actors, name: 
     assert response.headers["content-type"] == "application/json"
 
 
-@pytest.mark.parametrize("name", ["x" * 201, "line\nbreak", "bell\x07", "nul\x00"])
+@pytest.mark.parametrize(
+    "name",
+    [
+        "x" * 201, "line\nbreak", "bell\x07", "nul\x00",
+        "evil\u202egnp.exe", "zero\u200bwidth", "tag\U000e0041ged",
+    ],
+)
 def test_bad_names_are_refused(client: TestClient, actors: Actors, name: str) -> None:
     """Over 200 characters or with control characters -> 422 naming the field."""
     response = client.post(

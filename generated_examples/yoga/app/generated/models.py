@@ -22,9 +22,16 @@ from app.generated.db import UTCDateTime
 MAX_AMOUNT_MINOR = 99_999_999
 """The largest amount one request may move: 999,999.99 in a two-decimal currency."""
 
+NAME_PATTERN = (
+    r"^[^\x00-\x1f\x7f\u2028\u2029\u200b\u200e\u200f\u202a-\u202e\u2066-\u2069\ufeff"
+    r"\U000e0000-\U000e007f]+$"
+)
+"""No control characters, and no invisible ones that make text read differently from what it
+holds: zero-width spaces, bidi overrides and isolates (CVE-2021-42574), BOMs, Unicode tags."""
+
 Name = Annotated[
     str,
-    StringConstraints(min_length=1, max_length=200, pattern=r"^[^\x00-\x1f\x7f\u2028\u2029]+$"),
+    StringConstraints(min_length=1, max_length=200, pattern=NAME_PATTERN),
 ]
 """A display name: stored exactly as sent, returned as JSON, never interpreted."""
 
