@@ -9,12 +9,13 @@ from __future__ import annotations
 
 import json
 import sqlite3
+from functools import partial
 from pathlib import Path
 from typing import Any, Literal
 
 from generator.guard.storage import (
-    GENESIS,
     Clock,
+    append_chained,
     canonical_json,
     chain_problems,
     connect,
@@ -79,38 +80,23 @@ class GateLog:
         A ``nonce`` is claimed in the same transaction, so two writers can never both record
         the same signed decision; ``NonceReused`` says it was claimed already.
         """
-        self._db.execute("BEGIN IMMEDIATE")
-        try:
-            head = self._db.execute("SELECT seq, hash FROM gate_head WHERE id = 1").fetchone()
-            prev_seq, prev_hash = (head["seq"], head["hash"]) if head else (0, GENESIS)
-            row: dict[str, Any] = {
-                "seq": prev_seq + 1,
-                "at": self.clock().isoformat(),
-                "kind": kind,
-                "change_id": change_id,
-                "environment": environment,
-                "actor": actor,
-                "payload": canonical_json(payload),
-                "prev_hash": prev_hash,
-            }
-            row["hash"] = row_hash(row)
-            self._db.execute(
-                f"INSERT INTO gate_log ({', '.join(row)}) "  # noqa: S608
-                f"VALUES ({', '.join('?' * len(row))})",
-                tuple(row.values()),
-            )
-            if nonce is not None:
-                self._claim(nonce, row["seq"])
-            self._db.execute(
-                "INSERT INTO gate_head (id, seq, hash) VALUES (1, ?, ?)"
-                " ON CONFLICT(id) DO UPDATE SET seq = excluded.seq, hash = excluded.hash",
-                (row["seq"], row["hash"]),
-            )
-            self._db.execute("COMMIT")
-        except BaseException:
-            self._db.execute("ROLLBACK")
-            raise
-        return prev_seq + 1
+        fields: dict[str, Any] = {
+            "at": self.clock().isoformat(),
+            "kind": kind,
+            "change_id": change_id,
+            "environment": environment,
+            "actor": actor,
+            "payload": canonical_json(payload),
+        }
+        claim = None if nonce is None else partial(self._claim, nonce)
+        return append_chained(
+            self._db,
+            table="gate_log",
+            head_table="gate_head",
+            fields=fields,
+            row_hash=row_hash,
+            in_transaction=claim,
+        )
 
     def _claim(self, nonce: str, seq: int) -> None:
         try:

@@ -86,3 +86,43 @@ def chain_problems(
             " (rows deleted from the end, or the head was edited)"
         )
     return count, problems
+
+
+def append_chained(
+    db: sqlite3.Connection,
+    *,
+    table: str,
+    head_table: str,
+    fields: dict[str, Any],
+    row_hash: Callable[[dict[str, Any]], str],
+    in_transaction: Callable[[int], None] | None = None,
+) -> int:
+    """Append one row to a hash chain and move its head, all in one transaction.
+
+    The row gets the next ``seq`` and the previous row's hash; ``in_transaction`` (given the
+    new ``seq``) runs before the commit, so anything it writes lands with the row or not at all.
+    Returns the new ``seq``.
+    """
+    db.execute("BEGIN IMMEDIATE")
+    try:
+        head = db.execute(f"SELECT seq, hash FROM {head_table} WHERE id = 1").fetchone()  # noqa: S608
+        prev_seq, prev_hash = (head["seq"], head["hash"]) if head else (0, GENESIS)
+        row = {"seq": prev_seq + 1, **fields, "prev_hash": prev_hash}
+        row["hash"] = row_hash(row)
+
+        db.execute(
+            f"INSERT INTO {table} ({', '.join(row)}) VALUES ({', '.join('?' * len(row))})",  # noqa: S608
+            tuple(row.values()),
+        )
+        if in_transaction is not None:
+            in_transaction(row["seq"])
+        db.execute(
+            f"INSERT INTO {head_table} (id, seq, hash) VALUES (1, ?, ?)"  # noqa: S608
+            " ON CONFLICT(id) DO UPDATE SET seq = excluded.seq, hash = excluded.hash",
+            (row["seq"], row["hash"]),
+        )
+        db.execute("COMMIT")
+    except BaseException:
+        db.execute("ROLLBACK")
+        raise
+    return int(row["seq"])

@@ -18,8 +18,8 @@ import structlog
 
 from generator.errors import ExportRefused, TraceTampered
 from generator.guard.storage import (
-    GENESIS,
     Clock,
+    append_chained,
     bookwright_home,
     canonical_json,
     chain_problems,
@@ -113,41 +113,22 @@ class TraceStore:
         output_tokens: int | None = None,
     ) -> int:
         """Append one entry and return its sequence number."""
-        self._db.execute("BEGIN IMMEDIATE")
-        try:
-            head = self._db.execute("SELECT seq, hash FROM chain_head WHERE id = 1").fetchone()
-            prev_seq, prev_hash = (head["seq"], head["hash"]) if head else (0, GENESIS)
-            row = {
-                "seq": prev_seq + 1,
-                "at": self.clock().isoformat(),
-                "run_id": run_id,
-                "kind": kind,
-                "environment": environment,
-                "user_id": user_id,
-                "tenant_id": tenant_id,
-                "payload": canonical_json(payload),
-                "duration_ms": None if duration_ms is None else round(duration_ms, 3),
-                "input_tokens": input_tokens,
-                "output_tokens": output_tokens,
-                "training": "forbidden" if environment == PRODUCTION else "allowed",
-                "prev_hash": prev_hash,
-            }
-            row["hash"] = _row_hash(row)
-            columns = ", ".join(row)
-            self._db.execute(
-                f"INSERT INTO traces ({columns}) VALUES ({', '.join('?' * len(row))})",  # noqa: S608
-                tuple(row.values()),
-            )
-            self._db.execute(
-                "INSERT INTO chain_head (id, seq, hash) VALUES (1, ?, ?)"
-                " ON CONFLICT(id) DO UPDATE SET seq = excluded.seq, hash = excluded.hash",
-                (row["seq"], row["hash"]),
-            )
-            self._db.execute("COMMIT")
-        except BaseException:
-            self._db.execute("ROLLBACK")
-            raise
-        return prev_seq + 1
+        fields = {
+            "at": self.clock().isoformat(),
+            "run_id": run_id,
+            "kind": kind,
+            "environment": environment,
+            "user_id": user_id,
+            "tenant_id": tenant_id,
+            "payload": canonical_json(payload),
+            "duration_ms": None if duration_ms is None else round(duration_ms, 3),
+            "input_tokens": input_tokens,
+            "output_tokens": output_tokens,
+            "training": "forbidden" if environment == PRODUCTION else "allowed",
+        }
+        return append_chained(
+            self._db, table="traces", head_table="chain_head", fields=fields, row_hash=_row_hash
+        )
 
     def entries(self, *, run_id: str | None = None) -> list[dict[str, Any]]:
         """Entries in order, payloads decoded (for reports and tests)."""
