@@ -62,26 +62,23 @@ def _admin_exists(manifest: Manifest) -> list[Problem]:
 
 
 def _currencies_agree(manifest: Manifest) -> list[Problem]:
-    problems = []
-    for index, offering in enumerate(manifest.offerings):
-        if offering.price and offering.price.currency != manifest.currency:
-            problems.append(
-                Problem(
-                    f"offerings[{index}].price.currency",
-                    f"{offering.price.currency} differs from the app currency {manifest.currency}",
-                    f"price every offering in {manifest.currency}",
-                )
-            )
-    for index, role in enumerate(manifest.roles):
-        if role.refund_cap and role.refund_cap.currency != manifest.currency:
-            problems.append(
-                Problem(
-                    f"roles[{index}].refund_cap.currency",
-                    f"{role.refund_cap.currency} differs from the app currency {manifest.currency}",
-                    f"express the cap in {manifest.currency}",
-                )
-            )
-    return problems
+    """Every amount is in the app currency, so caps and prices can be compared at all."""
+    amounts = [
+        (f"offerings[{index}].price", offering.price, "price every offering")
+        for index, offering in enumerate(manifest.offerings)
+    ] + [
+        (f"roles[{index}].refund_cap", role.refund_cap, "express the cap")
+        for index, role in enumerate(manifest.roles)
+    ]
+    return [
+        Problem(
+            f"{path}.currency",
+            f"{money.currency} differs from the app currency {manifest.currency}",
+            f"{fix} in {manifest.currency}",
+        )
+        for path, money, fix in amounts
+        if money is not None and money.currency != manifest.currency
+    ]
 
 
 def _role_rules(manifest: Manifest, index: int, role: Role) -> list[Problem]:

@@ -237,3 +237,14 @@ def test_names_keep_ordinary_unicode(data: dict[str, Any]) -> None:
     data["offerings"][0]["name"] = "Café Yoga 🧘‍♀️ Zürich"
 
     assert validate_data(data).offerings[0].name == "Café Yoga 🧘‍♀️ Zürich"
+
+
+def test_a_price_in_another_currency_names_its_field(data: dict[str, Any]) -> None:
+    data["offerings"][0]["price"]["currency"] = "EUR"
+
+    problems = problems_of(data)
+
+    assert any(
+        p.startswith("offerings[0].price.currency") and "price every offering in USD" in p
+        for p in problems
+    )
