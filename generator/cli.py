@@ -20,7 +20,7 @@ from rich.console import Console
 from rich.text import Text
 from typer.core import TyperGroup
 
-from generator.errors import BookwrightError
+from generator.errors import BookwrightError, UserError
 
 T = TypeVar("T")
 
@@ -189,17 +189,40 @@ def schema(
 
 
 @app.command()
-def chat(
+def chat(  # noqa: PLR0917 - typer reads the options from the signature
     model: ModelOption = "offline",
     base_url: BaseUrlOption = None,
     out_dir: Annotated[
         Path | None, typer.Option("--out", help="Where /done writes the manifest and app.")
     ] = None,
+    app_dir: Annotated[
+        Path | None,
+        typer.Option("--app", help="Change an existing app: /done proposes a change set."),
+    ] = None,
+    by: Annotated[
+        str | None, typer.Option("--by", help="With --app: your id, recorded as the requester.")
+    ] = None,
+    store: Annotated[
+        Path | None, typer.Option("--store", help="With --app: gates.db (default BOOKWRIGHT_HOME).")
+    ] = None,
 ) -> None:
-    """Describe the business over several messages; see the manifest grow; /done to render."""
-    from generator.chat_session import run_chat
+    """Describe the business over several messages; see the manifest grow; /done to render.
 
-    run_chat(out, model=model, out_dir=out_dir)
+    With --app, continue the conversation an app was planned from; the result is a change set
+    that reaches dev at once and staging and prod only with platform admins' approvals.
+    """
+    from generator.chat_session import run_change_chat, run_chat
+
+    if app_dir is None:
+        if by is not None or store is not None:
+            raise UserError("--by and --store go with --app (changing an existing app)")
+        run_chat(out, model=model, out_dir=out_dir)
+        return
+    if out_dir is not None:
+        raise UserError("--out and --app exclude each other: a change goes through the gates")
+    from generator.gates import Gates
+
+    run_change_chat(out, app_dir, by=by or "", gates=Gates(store), model=model)
 
 
 def _mount_sub_apps() -> None:

@@ -11,7 +11,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from generator.agent import PlanOutcome, plan
-from generator.agent.conversation import read_spec
+from generator.agent.conversation import read_spec, write_spec
 from generator.manifest.io import dump_manifest, load_manifest, write_manifest
 from generator.manifest.model import Manifest
 from generator.render import RenderReport, check_render, render_app
@@ -37,6 +37,10 @@ def new_app(spec: Path, out_dir: Path, *, model: str = "offline") -> NewAppResul
     report = render_app(outcome.manifest, out_dir)
     manifest_path = out_dir / MANIFEST_FILE
     write_manifest(outcome.manifest, manifest_path)
+    kept = out_dir / SPEC_FILE
+    if not (kept.exists() and kept.resolve() == spec.resolve()):
+        # The app keeps its conversation so `bookwright chat --app` can continue it.
+        write_spec(conversation, kept)
     return NewAppResult(outcome, manifest_path, report)
 
 

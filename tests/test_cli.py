@@ -166,13 +166,22 @@ def test_a_quarantined_spec_waits_for_an_admin_then_continues(tmp_path: Path) ->
     held = runner.invoke(app, ["new", "--spec", str(spec), "--out", str(out)])
     entry_id = held.output.split("quarantine id ")[1].split(")")[0]
     listed = runner.invoke(app, ["quarantine", "list"])
-    released = runner.invoke(app, ["quarantine", "release", entry_id, "--admin", "ops-lead"])
+    not_admin = runner.invoke(
+        app, ["quarantine", "release", entry_id, "--admin", "ops-lead", "--reason", "fine"]
+    )
+    runner.invoke(app, ["changes", "admin-add", "ops-lead"])
+    released = runner.invoke(
+        app, ["quarantine", "release", entry_id, "--admin", "ops-lead", "--reason", "a test"]
+    )
+    history = runner.invoke(app, ["changes", "verify"])
     resumed = runner.invoke(app, ["new", "--spec", str(spec), "--out", str(out)])
 
     assert held.exit_code == 2
     assert "held for review" in held.output
     assert entry_id in listed.output
+    assert not_admin.exit_code == 2 and "not a platform admin" in not_admin.output
     assert released.exit_code == 0, released.output
+    assert "1 signatures" in history.output
     assert resumed.exit_code == 0, resumed.output
     assert (out / "manifest.yaml").is_file()
 

@@ -67,3 +67,19 @@ def parse_spec(text: str, source: str = "spec") -> Conversation:
         if not turn:
             raise SpecError(f"turn {number} of {source} is empty; write the message or drop it")
     return Conversation(turns)
+
+
+def spec_text(conversation: Conversation) -> str:
+    """The conversation as spec text, one ``## turn N`` heading per message."""
+    return (
+        "\n\n".join(
+            f"## turn {number}\n{turn}" for number, turn in enumerate(conversation.turns, start=1)
+        )
+        + "\n"
+    )
+
+
+def write_spec(conversation: Conversation, path: Path) -> None:
+    """Keep the conversation an app was planned from, so a later chat can continue it."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(spec_text(conversation), encoding="utf-8")

@@ -86,9 +86,19 @@ def _show_change(change: ChangeSet, status: ChangeStatus, *, diff: bool) -> None
 
 
 @changes_app.command("admin-add")
-def admin_add(admin_id: str, store: StoreOption = None) -> None:
-    """Create a platform admin's Ed25519 key pair and register the public key."""
-    public = Gates(store).add_admin(admin_id)
+def admin_add(
+    admin_id: str,
+    sponsor: Annotated[
+        str | None,
+        typer.Option("--sponsor", help="An existing platform admin who signs the addition."),
+    ] = None,
+    store: StoreOption = None,
+) -> None:
+    """Create a platform admin's Ed25519 key pair and register the public key.
+
+    The first admin needs no sponsor; every later one is signed in by an existing admin.
+    """
+    public = Gates(store).add_admin(admin_id, sponsor=sponsor)
     console.print(f"[green]platform admin[/] {admin_id} public key {public}", highlight=False)
 
 

@@ -103,6 +103,11 @@ def manifest_path(app_dir: Path, environment: Environment) -> Path:
     return app_dir / "environments" / environment.value / "manifest.yaml"
 
 
+def conversation_path(app_dir: Path, environment: Environment) -> Path:
+    """Where the conversation behind an environment's manifest is kept (chat changes)."""
+    return app_dir / "environments" / environment.value / "spec.md"
+
+
 def deployed_manifest(app_dir: Path, environment: Environment) -> Manifest | None:
     """The manifest an environment runs, or None before its first promotion."""
     path = manifest_path(app_dir, environment)

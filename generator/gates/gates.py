@@ -28,6 +28,7 @@ from generator.gates.environments import (
 from generator.gates.keyring import check_admin_id, create_key, load_key, sign, signature_valid
 from generator.gates.log import EntryKind, GateLog, NonceReused
 from generator.gates.risk import Risk
+from generator.guard.quarantine import QuarantineEntry, QuarantineStore
 from generator.guard.storage import Clock, bookwright_home, utc_now
 from generator.manifest.io import load_manifest, validate_data
 from generator.render.render import manifest_sha256
@@ -106,15 +107,48 @@ class Gates:
 
     # -- admins -------------------------------------------------------------------------
 
-    def add_admin(self, admin_id: str) -> str:
-        """Create a platform admin's key pair and register the public key; return it (hex)."""
+    def add_admin(self, admin_id: str, *, sponsor: str | None = None) -> str:
+        """Create a platform admin's key pair and register the public key; return it (hex).
+
+        The first admin bootstraps the log. Every later one needs a sponsor, an existing
+        platform admin who signs the addition, so nobody can make themselves an approver.
+        """
         check_admin_id(admin_id)
-        if admin_id in self.admins():
+        self._require_intact()
+        admins = self.admins()
+        if admin_id in admins:
             raise GateRefused(f"{admin_id} is already a platform admin")
+        sponsor_key = self._sponsor_key(admins, sponsor)
+
         public = create_key(admin_id, self.home)
-        self.log.append("admin_added", actor=admin_id, payload={"public_key": public})
-        log.info("gates.admin_added", admin=admin_id)
+        payload: dict[str, Any] = {"public_key": public}
+        if sponsor is not None and sponsor_key is not None:
+            statement = {
+                "v": STATEMENT_VERSION,
+                "action": "admin_add",
+                "admin": admin_id,
+                "public_key": public,
+                "sponsor": sponsor,
+                "nonce": secrets.token_hex(16),
+            }
+            payload |= {"statement": statement, "signature": sign(sponsor_key, statement)}
+        self.log.append("admin_added", actor=admin_id, payload=payload)
+        log.info("gates.admin_added", admin=admin_id, sponsor=sponsor)
         return public
+
+    def _sponsor_key(self, admins: dict[str, str], sponsor: str | None) -> Any:
+        if not admins:
+            if sponsor is not None:
+                raise GateRefused(f"there are no platform admins yet, so {sponsor} cannot sponsor")
+            return None
+        if sponsor is None:
+            raise GateRefused(
+                "platform admins exist already: a new one needs --sponsor, an existing platform "
+                "admin who signs the addition"
+            )
+        if sponsor not in admins:
+            raise GateRefused(f"sponsor {sponsor!r} is not a platform admin")
+        return load_key(sponsor, self.home)
 
     def admins(self) -> dict[str, str]:
         """Registered platform admins: id -> public key (hex)."""
@@ -313,6 +347,60 @@ class Gates:
                 "key; the approval was forged or altered and is refused"
             )
 
+    # -- quarantine ---------------------------------------------------------------------
+
+    def decide_quarantine(
+        self,
+        quarantine: QuarantineStore,
+        entry_id: str,
+        *,
+        decision: Literal["release", "reject"],
+        by: str,
+        reason: str,
+    ) -> QuarantineEntry:
+        """Release or reject a held input as a platform admin, signed into the gate log.
+
+        Quarantine decisions let text reach a model that screening held back, so they carry
+        the same identity, signature and hash-chained trail as change-set approvals.
+        """
+        self._require_intact()
+        if by not in self.admins():
+            raise GateRefused(
+                f"{by!r} is not a platform admin; only platform admins decide on quarantined "
+                "input (add one with `bookwright changes admin-add ID --sponsor ADMIN`)"
+            )
+        if not reason.strip():
+            raise GateRefused("a quarantine decision needs a reason; it is signed and recorded")
+        entry = quarantine.show(entry_id)
+        if entry.status != "held":
+            raise GateRefused(
+                f"quarantine entry {entry_id} was already {entry.status} by {entry.decided_by}; "
+                "decisions are final"
+            )
+        statement = {
+            "v": STATEMENT_VERSION,
+            "decision": decision,
+            "quarantine_id": entry_id,
+            "text_sha256": entry.text_hash,
+            "tenant": entry.tenant_id,
+            "approver": by,
+            "reason": reason,
+            "nonce": secrets.token_hex(16),
+        }
+        signature = sign(load_key(by, self.home), statement)
+        kind: EntryKind = "quarantine_released" if decision == "release" else "quarantine_rejected"
+        self.log.append(
+            kind,
+            change_id=entry_id,
+            actor=by,
+            payload={"statement": statement, "signature": signature},
+            nonce=str(statement["nonce"]),
+        )
+        log.warning(f"gates.{kind}", quarantine_id=entry_id, by=by)
+        if decision == "release":
+            return quarantine.release(entry_id, admin=by, note=reason)
+        return quarantine.reject(entry_id, admin=by, note=reason)
+
     # -- promotion ----------------------------------------------------------------------
 
     def promote(self, change_id: str, to: Environment) -> Path:
@@ -372,7 +460,11 @@ class Gates:
         for entry in self.log.entries():
             payload = entry["payload"]
             if entry["kind"] == "admin_added":
+                problems += _admin_problems(entry, admins, nonces)
                 admins[entry["actor"]] = payload["public_key"]
+            elif entry["kind"] in ("quarantine_released", "quarantine_rejected"):
+                signatures += 1
+                problems += _quarantine_problems(entry, admins, nonces)
             elif entry["kind"] == "proposed":
                 hashes[entry["change_id"]] = ChangeSet.from_json(payload).sha256
             elif entry["kind"] in ("approved", "rejected"):
@@ -429,6 +521,46 @@ def _decision_problems(
         problems.append(f"row {seq}: signed for a different change set than {entry['change_id']}")
     if statement.get("environment") != entry["environment"]:
         problems.append(f"row {seq}: signed for a different environment")
+    if statement.get("nonce") in nonces:
+        problems.append(f"row {seq}: a replayed decision (nonce used before)")
+    nonces.add(str(statement.get("nonce")))
+    return problems
+
+
+def _admin_problems(entry: dict[str, Any], admins: dict[str, str], nonces: set[str]) -> list[str]:
+    """An added admin is the first one, or carries a valid signature of an earlier admin."""
+    seq, payload = entry["seq"], entry["payload"]
+    if not admins:
+        return []
+    statement = payload.get("statement", {})
+    sponsor_key = admins.get(str(statement.get("sponsor")))
+    problems = []
+    if sponsor_key is None or not signature_valid(
+        sponsor_key, statement, payload.get("signature", "")
+    ):
+        problems.append(f"row {seq}: admin {entry['actor']} was added without a valid sponsor")
+    if statement.get("admin") != entry["actor"] or statement.get("public_key") != payload.get(
+        "public_key"
+    ):
+        problems.append(f"row {seq}: the sponsor signed for another admin or key")
+    if statement.get("nonce") in nonces:
+        problems.append(f"row {seq}: a replayed admin addition (nonce used before)")
+    nonces.add(str(statement.get("nonce")))
+    return problems
+
+
+def _quarantine_problems(
+    entry: dict[str, Any], admins: dict[str, str], nonces: set[str]
+) -> list[str]:
+    seq, statement = entry["seq"], entry["payload"].get("statement", {})
+    problems = []
+    key = admins.get(entry["actor"])
+    if key is None or not signature_valid(key, statement, entry["payload"].get("signature", "")):
+        problems.append(f"row {seq}: the signature of {entry['actor']} does not verify")
+    if statement.get("approver") != entry["actor"]:
+        problems.append(f"row {seq}: recorded actor differs from the signer")
+    if statement.get("quarantine_id") != entry["change_id"]:
+        problems.append(f"row {seq}: signed for another quarantine entry")
     if statement.get("nonce") in nonces:
         problems.append(f"row {seq}: a replayed decision (nonce used before)")
     nonces.add(str(statement.get("nonce")))

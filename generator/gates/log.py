@@ -23,7 +23,16 @@ from generator.guard.storage import (
     utc_now,
 )
 
-EntryKind = Literal["admin_added", "proposed", "applied", "approved", "rejected", "promoted"]
+EntryKind = Literal[
+    "admin_added",
+    "proposed",
+    "applied",
+    "approved",
+    "rejected",
+    "promoted",
+    "quarantine_released",
+    "quarantine_rejected",
+]
 
 _SCHEMA = """
 CREATE TABLE IF NOT EXISTS gate_log (

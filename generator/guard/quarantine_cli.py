@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import json
 from pathlib import Path
-from typing import Annotated
+from typing import Annotated, Literal
 
 import typer
 from rich.console import Console
@@ -22,7 +22,13 @@ quarantine_app = typer.Typer(help="Review inputs the guard held back.", no_args_
 trace_app = typer.Typer(help="Inspect the guard's trace store.", no_args_is_help=True)
 console = Console()
 StorePath = Annotated[Path | None, typer.Option("--store", help="quarantine.db to use")]
-Admin = Annotated[str, typer.Option("--admin", help="your admin id, recorded with the decision")]
+Admin = Annotated[
+    str, typer.Option("--admin", help="your platform admin id (`bookwright changes admin-add`)")
+]
+Reason = Annotated[str, typer.Option("--reason", help="why; signed and kept in the gate log")]
+GatesStore = Annotated[
+    Path | None, typer.Option("--gates-store", help="gates.db to use (default BOOKWRIGHT_HOME)")
+]
 
 
 @trace_app.callback()
@@ -67,18 +73,55 @@ def show(entry_id: str, store: StorePath = None) -> None:
 
 
 @quarantine_app.command("release")
-def release(entry_id: str, admin: Admin, store: StorePath = None, note: str = "") -> None:
-    """Release an input; it passes screening when it is sent again."""
-    entry = QuarantineStore(_existing(store)).release(entry_id, admin=admin, note=note)
+def release(
+    entry_id: str,
+    admin: Admin,
+    reason: Reason,
+    store: StorePath = None,
+    gates_store: GatesStore = None,
+) -> None:
+    """Release an input (signed by a platform admin); it passes screening when sent again."""
+    entry = _decide(
+        entry_id, "release", admin=admin, reason=reason, store=store, gates_store=gates_store
+    )
     console.print(f"released {entry.id}; resume the chat with:", highlight=False)
     console.print(entry.text, markup=False, highlight=False)
 
 
 @quarantine_app.command("reject")
-def reject(entry_id: str, admin: Admin, store: StorePath = None, note: str = "") -> None:
-    """Reject an input for good."""
-    QuarantineStore(_existing(store)).reject(entry_id, admin=admin, note=note)
+def reject(
+    entry_id: str,
+    admin: Admin,
+    reason: Reason,
+    store: StorePath = None,
+    gates_store: GatesStore = None,
+) -> None:
+    """Reject an input for good (signed by a platform admin)."""
+    _decide(entry_id, "reject", admin=admin, reason=reason, store=store, gates_store=gates_store)
     console.print(f"rejected {entry_id}", highlight=False)
+
+
+def _decide(
+    entry_id: str,
+    decision: Literal["release", "reject"],
+    *,
+    admin: str,
+    reason: str,
+    store: Path | None,
+    gates_store: Path | None,
+) -> QuarantineEntry:
+    # Imported here: the gates import the manifest stack, which `quarantine list` never needs.
+    from generator.gates import Gates
+
+    quarantine = QuarantineStore(_existing(store))
+    gates = Gates(gates_store)
+    try:
+        return gates.decide_quarantine(
+            quarantine, entry_id, decision=decision, by=admin, reason=reason
+        )
+    finally:
+        gates.close()
+        quarantine.close()
 
 
 @trace_app.command("verify")

@@ -45,8 +45,10 @@ def home(tmp_path: Path) -> Path:
 def gates(home: Path) -> Iterator[Gates]:
     """A gate service with three platform admins and a fixed clock."""
     service = Gates(home / "gates.db", home=home, clock=lambda: FIXED_NOW)
-    for admin in ADMINS:
-        service.add_admin(admin)
+    first, *others = ADMINS
+    service.add_admin(first)
+    for admin in others:
+        service.add_admin(admin, sponsor=first)
     yield service
     service.close()
 

@@ -19,8 +19,8 @@ def cli_home(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
     """BOOKWRIGHT_HOME in tmp, with platform admins bo and cy."""
     home = tmp_path / "home"
     monkeypatch.setenv("BOOKWRIGHT_HOME", str(home))
-    for admin in ("bo", "cy"):
-        result = runner.invoke(app, ["changes", "admin-add", admin])
+    for args in (["bo"], ["cy", "--sponsor", "bo"]):
+        result = runner.invoke(app, ["changes", "admin-add", *args])
         assert result.exit_code == 0, result.output
     return home
 

@@ -9,6 +9,7 @@ from pathlib import Path
 import pytest
 
 from generator.errors import ExportRefused, PolicyInvalid, QuarantineNotFound, UserError
+from generator.gates import Gates
 from generator.guard.policy import DEFAULT_POLICY_DIR, load_policy
 from generator.guard.quarantine import QuarantineStore
 from generator.guard.traces import TraceStore
@@ -204,9 +205,13 @@ def test_quarantine_cli_lists_and_releases(tmp_path: Path) -> None:
     runner = CliRunner()
 
     listed = runner.invoke(quarantine_app, ["list", "--store", str(path)])
+    gates_db = tmp_path / "gates.db"
+    Gates(gates_db).add_admin("root")  # keys in the test's BOOKWRIGHT_HOME
     released = runner.invoke(
-        quarantine_app, ["release", entry_id, "--admin", "root", "--store", str(path)]
-    )
+        quarantine_app,
+        ["release", entry_id, "--admin", "root", "--reason", "benign", "--store", str(path),
+         "--gates-store", str(gates_db)],
+    )  # fmt: skip
     TraceStore(tmp_path / "t.db").close()
     verified = runner.invoke(trace_app, ["verify", "--store", str(tmp_path / "t.db")])
 
