@@ -6,7 +6,8 @@ refund cap, any sign-in, second-factor or step-up change, payments and deposits,
 allowances, currency and tenant, audit events removed, and adding or removing offerings,
 locations or roles (they change the app's schema). Low: hold length, horizons, cancellation
 window, prices, capacities, durations, opening hours, names and wording, assumptions,
-narrowing a role, lowering or adding a refund cap, and audit events added.
+narrowing a role, lowering or adding a refund cap, and audit events added. Feature flags: on in
+prod, ungated or removed is high; dark, on before prod, off, or gating more is low.
 """
 
 from __future__ import annotations
@@ -74,7 +75,9 @@ def classify(changes: list[FieldChange]) -> tuple[Risk, list[RiskFinding]]:
 
 
 def _finding(path: str, old: Any, new: Any) -> RiskFinding:
-    special = _role_rule(path, old, new) or _audit_rule(path, old, new)
+    special = (
+        _role_rule(path, old, new) or _audit_rule(path, old, new) or _feature_rule(path, old, new)
+    )
     if special is not None:
         return special
     for pattern, reason in _HIGH_PATHS:
@@ -110,6 +113,28 @@ def _refund_cap(path: str, old: Any, new: Any) -> RiskFinding:
     if old_amount is not None and new_amount is not None and new_amount > old_amount:
         return RiskFinding(path, Risk.HIGH, f"raises the refund cap {old_amount} -> {new_amount}")
     return RiskFinding(path, Risk.LOW, "lowers or adds a refund cap")
+
+
+def _feature_rule(path: str, old: Any, new: Any) -> RiskFinding | None:
+    """Turning a feature on in prod, or ungating it, is high; shipping dark or narrowing is low."""
+    if re.match(r"^features\[\w+\]$", path):
+        if new is None:
+            return RiskFinding(path, Risk.HIGH, "removes a flag: its permissions turn on everywhere")
+        if "prod" in (new.get("enabled_in") or []):
+            return RiskFinding(path, Risk.HIGH, "adds a flag that is on in prod")
+        return RiskFinding(path, Risk.LOW, "adds a flag that ships dark in prod")
+    if re.match(r"^features\[\w+\]\.enabled_in$", path):
+        if "prod" in set(new or []) - set(old or []):
+            return RiskFinding(path, Risk.HIGH, "turns a feature on in prod")
+        return RiskFinding(path, Risk.LOW, "turns a feature on before prod, or off")
+    if re.match(r"^features\[\w+\]\.permissions$", path):
+        ungated = sorted(set(old or []) - set(new or []))
+        if ungated:
+            return RiskFinding(path, Risk.HIGH, f"stops gating: {', '.join(ungated)}")
+        return RiskFinding(path, Risk.LOW, "gates more permissions")
+    if re.match(r"^features\[\w+\]\.description$", path):
+        return RiskFinding(path, Risk.LOW, "wording")
+    return None
 
 
 def _audit_rule(path: str, old: Any, new: Any) -> RiskFinding | None:

@@ -31,6 +31,7 @@ def check_invariants(manifest: Manifest) -> list[Problem]:
         problems += _role_rules(manifest, index, role)
     problems += _payments_rules(manifest)
     problems += _audit_rules(manifest)
+    problems += _feature_rules(manifest)
     problems += _no_sensitive_strings(manifest)
     return problems
 
@@ -41,6 +42,7 @@ def _unique_ids(manifest: Manifest) -> list[Problem]:
         ("locations", manifest.locations),
         ("offerings", manifest.offerings),
         ("roles", manifest.roles),
+        ("features", manifest.features),
     ):
         counts = Counter(item.id for item in items)
         problems += [
@@ -308,6 +310,35 @@ def _audit_rules(manifest: Manifest) -> list[Problem]:
             "add them to audit.events",
         )
     ]
+
+
+def _feature_rules(manifest: Manifest) -> list[Problem]:
+    """A flag gates permissions some role holds, and each permission has one flag at most."""
+    problems = []
+    held = {permission for role in manifest.roles for permission in role.permissions}
+    owner: dict[str, str] = {}
+    for index, flag in enumerate(manifest.features):
+        where = f"features[{index}].permissions"
+        for permission in flag.permissions:
+            if permission not in held:
+                problems.append(
+                    Problem(
+                        where,
+                        f"flag {flag.id!r} gates {permission.value!r}, which no role holds",
+                        "gate a permission a role has, or drop it from the flag",
+                    )
+                )
+            if permission.value in owner:
+                problems.append(
+                    Problem(
+                        where,
+                        f"{permission.value!r} is gated by both {owner[permission.value]!r} "
+                        f"and {flag.id!r}",
+                        "gate each permission by one flag",
+                    )
+                )
+            owner.setdefault(permission.value, flag.id)
+    return problems
 
 
 def _no_sensitive_strings(manifest: Manifest) -> list[Problem]:

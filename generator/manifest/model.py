@@ -370,6 +370,26 @@ class Audit(Strict):
     )
 
 
+Stage = Literal["dev", "staging", "prod"]
+
+
+class FeatureFlag(Strict):
+    """A feature that can ship dark: the permissions it names are refused where it is off.
+
+    The app reads the flag where it runs (``APP_ENV``), on every request. Turning a flag on
+    for an environment is a manifest change, so it passes the approval gates like any other.
+    """
+
+    id: Slug
+    description: str = Field(pattern=_NAME, min_length=1, max_length=200)
+    permissions: Annotated[list[Permission], AfterValidator(_sorted_unique)] = Field(
+        min_length=1, max_length=len(Permission), description="what the feature lets roles do"
+    )
+    enabled_in: Annotated[list[Stage], AfterValidator(_sorted_unique)] = Field(
+        default_factory=list, description="environments where the feature is on; none = dark"
+    )
+
+
 class Assumption(Strict):
     """A value chosen without the user saying so, shown to them so they can correct it."""
 
@@ -391,6 +411,7 @@ class Manifest(Strict):
     payments: Payments
     data_scope: DataScope = Field(default_factory=DataScope)
     audit: Audit = Field(default_factory=Audit)
+    features: list[FeatureFlag] = Field(default_factory=list, max_length=50)
     assumptions: list[Assumption] = Field(default_factory=list, max_length=100)
 
     @model_validator(mode="after")

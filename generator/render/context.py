@@ -67,6 +67,7 @@ def routes_for(manifest: Manifest) -> list[RouteSpec]:
     modes = {booking_mode(offering) for offering in manifest.offerings}
     table: list[tuple[str, str, str, bool]] = [
         ("GET", "/health", PUBLIC, True),
+        ("GET", "/health/features", PUBLIC, True),
         ("POST", "/auth/login", PUBLIC, True),
         ("POST", "/auth/register", PUBLIC, _customer_role(manifest) is not None),
         ("POST", "/auth/refresh", PUBLIC, True),
@@ -147,6 +148,7 @@ def build_context(manifest: Manifest, manifest_sha256: str) -> dict[str, Any]:
         "seed": _seed(manifest),
         "roles": [_role_data(role) for role in manifest.roles],
         "audit_events": [event.value for event in manifest.audit.events],
+        "features": [flag.model_dump(mode="json") for flag in manifest.features],
         "plan": _test_plan(manifest),
     }
 
@@ -285,7 +287,19 @@ def _test_plan(manifest: Manifest) -> dict[str, Any]:
         "allowance": _allowance_plan(manifest, customer) if payments else None,
         "on_behalf": _on_behalf_plan(manifest, customer),
         "no_show": _no_show_plan(manifest, customer),
+        "feature_probe": _feature_probe(manifest),
     }
+
+
+def _feature_probe(manifest: Manifest) -> dict[str, str] | None:
+    """A plain GET route and a role that may call it, to show a flag hiding a feature."""
+    for route in routes_for(manifest):
+        if route.method != "GET" or "{" in route.path or route.permission in (PUBLIC, AUTHENTICATED):
+            continue
+        role = _actor(manifest, Permission(route.permission))
+        if role is not None:
+            return {"path": route.path, "permission": route.permission, "role": role}
+    return None
 
 
 def _staff_plan(manifest: Manifest) -> dict[str, Any] | None:

@@ -248,3 +248,45 @@ def test_a_price_in_another_currency_names_its_field(data: dict[str, Any]) -> No
         p.startswith("offerings[0].price.currency") and "price every offering in USD" in p
         for p in problems
     )
+
+
+def test_a_feature_flag_ships_dark_by_default(data: dict[str, Any]) -> None:
+    data["features"] = [
+        {"id": "self_refunds", "description": "Refunds by staff", "permissions": ["refund"]}
+    ]
+
+    manifest = validate_data(data)
+
+    assert manifest.features[0].enabled_in == []
+
+
+def test_a_flag_must_gate_a_permission_some_role_holds(data: dict[str, Any]) -> None:
+    data["features"] = [
+        {"id": "waitlist", "description": "Waitlist", "permissions": ["block_resources"]}
+    ]
+
+    [problem] = problems_of(data)
+
+    assert problem.startswith("features[0].permissions:")
+    assert "'block_resources', which no role holds" in problem
+
+
+def test_a_permission_is_gated_by_one_flag_at_most(data: dict[str, Any]) -> None:
+    data["features"] = [
+        {"id": "one", "description": "One", "permissions": ["refund"]},
+        {"id": "two", "description": "Two", "permissions": ["refund"], "enabled_in": ["dev"]},
+    ]
+
+    [problem] = problems_of(data)
+
+    assert problem.startswith("features[1].permissions:") and "both 'one' and 'two'" in problem
+
+
+def test_a_flag_names_only_known_environments(data: dict[str, Any]) -> None:
+    data["features"] = [
+        {"id": "one", "description": "One", "permissions": ["refund"], "enabled_in": ["qa"]}
+    ]
+
+    [problem] = problems_of(data)
+
+    assert problem.startswith("features[0].enabled_in[0]:")

@@ -18,7 +18,7 @@ from jinja2.exceptions import SecurityError
 from psycopg import sql
 
 from generator.manifest.io import dump_manifest, load_manifest
-from generator.manifest.model import Manifest, Permission
+from generator.manifest.model import FeatureFlag, Manifest, Permission
 from generator.render import (
     TEMPLATES_DIR,
     RenderError,
@@ -263,3 +263,47 @@ def test_rendered_apps_pass_their_own_tests_on_postgresql(
             "SELECT count(*) FROM information_schema.schemata WHERE schema_name LIKE 'test_%'"
         ).fetchone()
     assert row == (0,)
+
+
+_FLAG_PROBE = """
+import sys
+from dataclasses import replace
+from fastapi.testclient import TestClient
+from app.main import create_app
+from app.generated.config import Settings
+
+app = create_app(Settings(environment="test", database_url="sqlite:///" + sys.argv[1]))
+with TestClient(app) as client:
+    for environment in ("test", "staging", "prod"):
+        app.state.settings = replace(app.state.settings, environment=environment)
+        status = client.post("/api/v1/bookings/1/reschedule", json={}).status_code
+        enabled = client.get("/api/v1/health/features").json()["enabled"]
+        print(environment, status, ",".join(enabled), flush=True)
+"""
+
+
+def test_a_manifest_flag_hides_its_feature_where_it_is_off(
+    fitness: Manifest, tmp_path: Path
+) -> None:
+    """Rescheduling ships dark to prod: 404 there, the normal 401 (sign in) in dev and staging."""
+    flag = FeatureFlag(
+        id="moves",
+        description="Moving a booking to another class",
+        permissions=[Permission.RESCHEDULE],
+        enabled_in=["dev", "staging"],
+    )
+    render_app(fitness.model_copy(update={"features": [flag]}), tmp_path / "app")
+
+    result = subprocess.run(
+        [sys.executable, "-c", _FLAG_PROBE, str(tmp_path / "probe.db")],
+        cwd=tmp_path / "app", capture_output=True, text=True, timeout=120, check=False,
+    )  # fmt: skip
+
+    assert result.returncode == 0, result.stderr[-2000:]
+    lines = [
+        line
+        for line in result.stdout.splitlines()
+        if line.startswith(("test ", "staging ", "prod "))
+    ]
+    assert lines == ["test 401 moves", "staging 401 moves", "prod 404 "]
+    assert "reason=feature_off" in result.stdout  # the denial is a structured security event
