@@ -36,6 +36,7 @@ typecheck: setup
 checks: setup
 	$(BIN)/bookwright schema --check
 	$(BIN)/bookwright regenerate --check
+	$(BIN)/bookwright scan-secrets templates guardrails generated_examples
 
 test: setup lint typecheck checks
 	$(BIN)/python -m pytest -q

@@ -225,6 +225,25 @@ def chat(  # noqa: PLR0917 - typer reads the options from the signature
     run_change_chat(out, app_dir, by=by or "", gates=Gates(store), model=model)
 
 
+@app.command("scan-secrets")
+def scan_secrets(
+    paths: Annotated[list[Path], typer.Argument(help="Files or folders to scan.")],
+) -> None:
+    """Fail (exit 1) on any literal secret in the files, e.g. rendered apps and templates."""
+    from generator.gates.secret_scan import scan_paths
+
+    findings = scan_paths(paths)
+    for finding in findings:
+        err.print(f"[bold red]secret:[/] {finding}", highlight=False)
+    if findings:
+        err.print(
+            "Move each value to the vault and reference it (vault:...); a deliberate public "
+            "placeholder can be marked with `# pragma: allowlist secret` on its line."
+        )
+        raise typer.Exit(1)
+    out.print(f"[green]no secrets found[/] in {', '.join(str(path) for path in paths)}")
+
+
 def _mount_sub_apps() -> None:
     from generator.gates.cli import changes_app
     from generator.guard.quarantine_cli import quarantine_app, trace_app

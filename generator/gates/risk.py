@@ -117,23 +117,31 @@ def _refund_cap(path: str, old: Any, new: Any) -> RiskFinding:
 
 def _feature_rule(path: str, old: Any, new: Any) -> RiskFinding | None:
     """Turning a feature on in prod, or ungating it, is high; shipping dark or narrowing is low."""
-    if re.match(r"^features\[\w+\]$", path):
-        if new is None:
-            return RiskFinding(path, Risk.HIGH, "removes a flag: its permissions turn on everywhere")
-        if "prod" in (new.get("enabled_in") or []):
-            return RiskFinding(path, Risk.HIGH, "adds a flag that is on in prod")
-        return RiskFinding(path, Risk.LOW, "adds a flag that ships dark in prod")
-    if re.match(r"^features\[\w+\]\.enabled_in$", path):
-        if "prod" in set(new or []) - set(old or []):
-            return RiskFinding(path, Risk.HIGH, "turns a feature on in prod")
-        return RiskFinding(path, Risk.LOW, "turns a feature on before prod, or off")
-    if re.match(r"^features\[\w+\]\.permissions$", path):
+    match = re.match(r"^features\[\w+\](\.(?P<field>\w+))?$", path)
+    if match is None:
+        return None
+    high: str | None
+    field = match.group("field")
+    if field is None:
+        high = _flag_presence(old, new)
+        low = "adds a flag that ships dark in prod"
+    elif field == "enabled_in":
+        high = "turns a feature on in prod" if "prod" in set(new or []) - set(old or []) else None
+        low = "turns a feature on before prod, or off"
+    elif field == "permissions":
         ungated = sorted(set(old or []) - set(new or []))
-        if ungated:
-            return RiskFinding(path, Risk.HIGH, f"stops gating: {', '.join(ungated)}")
-        return RiskFinding(path, Risk.LOW, "gates more permissions")
-    if re.match(r"^features\[\w+\]\.description$", path):
-        return RiskFinding(path, Risk.LOW, "wording")
+        high = f"stops gating: {', '.join(ungated)}" if ungated else None
+        low = "gates more permissions"
+    else:
+        high, low = None, "wording"
+    return RiskFinding(path, Risk.HIGH, high) if high else RiskFinding(path, Risk.LOW, low)
+
+
+def _flag_presence(old: Any, new: Any) -> str | None:
+    if new is None:
+        return "removes a flag: its permissions turn on everywhere"
+    if "prod" in (new.get("enabled_in") or []):
+        return "adds a flag that is on in prod"
     return None
 
 

@@ -294,7 +294,11 @@ def _test_plan(manifest: Manifest) -> dict[str, Any]:
 def _feature_probe(manifest: Manifest) -> dict[str, str] | None:
     """A plain GET route and a role that may call it, to show a flag hiding a feature."""
     for route in routes_for(manifest):
-        if route.method != "GET" or "{" in route.path or route.permission in (PUBLIC, AUTHENTICATED):
+        if (
+            route.method != "GET"
+            or "{" in route.path
+            or route.permission in (PUBLIC, AUTHENTICATED)
+        ):
             continue
         role = _actor(manifest, Permission(route.permission))
         if role is not None:

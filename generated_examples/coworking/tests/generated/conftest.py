@@ -41,7 +41,7 @@ SLOT_START = datetime(2030, 1, 8, 8, 0, tzinfo=ZONE)
 DURATION = 60
 LOCATION = 'austin'
 OFFERING = 'meeting_room_for_4'
-PASSWORD = "correct horse battery staple"
+PASSWORD = "correct horse battery staple"  # pragma: allowlist secret
 API = "/api/v1"
 
 _emails = itertools.count(1)

@@ -11,7 +11,8 @@ import os
 from collections.abc import Mapping
 from dataclasses import dataclass
 
-DEV_SECRET = "dev-secret-change-me-dev-secret-change-me"
+# A public placeholder, refused in production by ``Settings.check``.
+DEV_SECRET = "dev-secret-change-me-dev-secret-change-me"  # pragma: allowlist secret
 MIN_SECRET_LENGTH = 32
 
 
