@@ -10,16 +10,18 @@ from __future__ import annotations
 import re
 from enum import StrEnum
 from pathlib import Path
-from typing import Any
+from typing import Annotated, Any
 
 import yaml
-from pydantic import BaseModel, ConfigDict, Field, ValidationError
+from pydantic import AfterValidator, BaseModel, ConfigDict, Field, ValidationError
 
 from generator.errors import UserError
 from generator.manifest.io import load_manifest, write_manifest
 from generator.manifest.model import Manifest
+from generator.render import render_app
 
 CONFIG_NAME = "environments.yaml"
+DEPLOY_ENV = "deploy.env"
 _VAULT = r"^vault:[a-z0-9][a-z0-9/_.-]{0,100}$"
 
 
@@ -38,6 +40,23 @@ class Environment(StrEnum):
         return order[index - 1] if index else None
 
 
+def _not_secret_name(name: str) -> str:
+    """Settings are plain configuration; anything secret goes through ``secrets_ref``."""
+    if re.search(r"secret|password|passwd|token|api_?key|private", name):
+        raise ValueError(
+            f"setting {name!r} looks like a secret; keep it in the vault (secrets_ref)"
+        )
+    return name
+
+
+SettingName = Annotated[
+    str,
+    Field(pattern=r"^[a-z][a-z0-9_]{0,40}$"),
+    AfterValidator(_not_secret_name),
+]
+SettingValue = bool | int | Annotated[str, Field(pattern=r"^[^\x00-\x1f\x7f]{0,200}$")]
+
+
 class EnvironmentConfig(BaseModel):
     """One environment's references; values are references, never secrets."""
 
@@ -45,7 +64,7 @@ class EnvironmentConfig(BaseModel):
 
     database_url: str = Field(min_length=1, max_length=300)
     secrets_ref: str = Field(pattern=_VAULT)
-    settings: dict[str, str | int | bool] = Field(default_factory=dict)
+    settings: dict[SettingName, SettingValue] = Field(default_factory=dict)
 
 
 class EnvironmentsFile(BaseModel):
@@ -64,7 +83,6 @@ def default_config(tenant_id: str) -> EnvironmentsFile:
         dev=EnvironmentConfig(
             database_url="sqlite:///./dev.db",
             secrets_ref=f"vault:{tenant_id}/dev",
-            settings={"debug": True},
         ),
         staging=EnvironmentConfig(
             database_url="sqlite:///./staging.db", secrets_ref=f"vault:{tenant_id}/staging"
@@ -119,8 +137,30 @@ def current_manifest(app_dir: Path, environment: Environment) -> Manifest:
     return deployed_manifest(app_dir, environment) or load_manifest(app_dir / "manifest.yaml")
 
 
+def app_path(app_dir: Path, environment: Environment) -> Path:
+    """Where the app an environment runs is rendered."""
+    return app_dir / "environments" / environment.value / "app"
+
+
 def apply_manifest(app_dir: Path, environment: Environment, manifest: Manifest) -> Path:
-    """Install a manifest in an environment (atomically); rendering and deploy follow it."""
+    """Render the environment's app with its settings, then install its manifest.
+
+    The app is rendered first: a render that fails leaves the environment on its old manifest.
+    ``deploy.env`` carries what the app reads where it runs: ``APP_ENV`` (which also decides
+    the manifest's feature flags), the database URL and the secrets reference, never a secret.
+    """
+    config = getattr(load_config(app_dir, manifest.tenant.id), environment.value)
+    target = app_path(app_dir, environment)
+    render_app(manifest, target)
+    lines = [
+        "# Written by `bookwright changes`; settings for this environment, no secrets.",
+        f"APP_ENV={environment.value}",
+        f"DATABASE_URL={config.database_url}",
+        f"APP_SECRETS_REF={config.secrets_ref}",
+        *(f"APP_{key.upper()}={value}" for key, value in sorted(config.settings.items())),
+    ]
+    (target / DEPLOY_ENV).write_text("\n".join(lines) + "\n", encoding="utf-8")
+
     path = manifest_path(app_dir, environment)
     write_manifest(manifest, path)
     return path

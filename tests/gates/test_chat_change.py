@@ -100,3 +100,26 @@ def test_an_app_without_a_conversation_is_refused_clearly(gates: Gates, tmp_path
 
     with pytest.raises(UserError, match=r"no spec\.md.*changes propose"):
         run_change_chat(Console(file=io.StringIO()), folder, by="dee", gates=gates, ask=_asker())
+
+
+def test_chat_app_over_the_cli_proposes_and_lists_the_change(
+    fitness_app: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from typer.testing import CliRunner
+
+    from generator.cli import app
+
+    monkeypatch.setenv("BOOKWRIGHT_HOME", str(tmp_path / "home"))
+    runner = CliRunner()
+    message = "Staff can now refund up to $80 per refund.\n/done\n"
+
+    wrong = runner.invoke(app, ["chat", "--by", "dee"])
+    both = runner.invoke(app, ["chat", "--app", str(fitness_app), "--out", str(tmp_path / "x")])
+    chatted = runner.invoke(app, ["chat", "--app", str(fitness_app), "--by", "dee"], input=message)
+    listed = runner.invoke(app, ["changes", "list"])
+
+    assert wrong.exit_code == 2 and "go with --app" in wrong.output
+    assert both.exit_code == 2 and "exclude each other" in both.output
+    assert chatted.exit_code == 0, chatted.output
+    assert "proposed cs-1 (high risk" in " ".join(chatted.output.split())
+    assert "dee" in listed.output and "high" in listed.output

@@ -271,3 +271,54 @@ def test_environment_config_refuses_a_literal_password(
     path.write_text(text.replace("postgresql://", "postgresql://app:hunter2@"), encoding="utf-8")
     with pytest.raises(UserError, match=r"prod\.database_url carries a password"):
         gates.propose(edited(longer_hold), app_dir, by="ana")
+
+
+def test_each_environment_gets_its_rendered_app_and_settings(
+    gates: Gates, app_dir: Path, edited: Edit
+) -> None:
+    """Dev is rendered on proposal, staging only once promoted; deploy.env names the env."""
+    from generator.gates.environments import DEPLOY_ENV, app_path
+
+    change = gates.propose(edited(raise_staff_cap), app_dir, by="ana")
+    dev_app = app_path(app_dir, Environment.DEV)
+    staging_app = app_path(app_dir, STAGING)
+
+    assert (dev_app / "app" / "generated" / "permissions.py").is_file()
+    assert "8000" in (dev_app / "app" / "generated" / "permissions.py").read_text()
+    assert not staging_app.exists()
+    dev_env = (dev_app / DEPLOY_ENV).read_text(encoding="utf-8").splitlines()
+    assert "APP_ENV=dev" in dev_env and "DATABASE_URL=sqlite:///./dev.db" in dev_env
+
+    gates.approve(change.id, by="bo", reason="ok")
+    gates.promote(change.id, STAGING)
+
+    assert "APP_ENV=staging" in (staging_app / DEPLOY_ENV).read_text(encoding="utf-8")
+    assert "APP_SECRETS_REF=vault:fitness_chain/staging" in (staging_app / DEPLOY_ENV).read_text()
+
+
+@pytest.mark.parametrize(
+    ("settings", "message"),
+    [
+        ({"stripe_api_key": "x"}, "looks like a secret"),
+        ({"banner": "hi\nAPP_ENV=dev"}, "string_pattern_mismatch|should match pattern"),
+        ({"Bad-Name": 1}, "should match pattern"),
+    ],
+)
+def test_environment_settings_refuse_secrets_and_line_breaks(
+    gates: Gates, app_dir: Path, edited: Edit, settings: dict[str, Any], message: str
+) -> None:
+    """Settings become lines of deploy.env: no secret-like names, no injected lines."""
+    import yaml
+
+    from generator.errors import UserError
+    from generator.gates.environments import load_config
+
+    load_config(app_dir, "fitness_chain")
+    path = app_dir / "environments.yaml"
+    data = yaml.safe_load(path.read_text(encoding="utf-8"))
+    data["staging"]["settings"] = settings
+    path.write_text(yaml.safe_dump(data), encoding="utf-8")
+
+    with pytest.raises(UserError, match=message):
+        gates.propose(edited(longer_hold), app_dir, by="ana")
+    assert deployed_manifest(app_dir, Environment.DEV) is None
