@@ -100,10 +100,30 @@ class ChangeSet:
 
 
 def build_change_set(
-    *, change_id: str, old: Manifest, new: Manifest, requested_by: str, app: str, at: str
+    *,
+    change_id: str,
+    old: Manifest,
+    new: Manifest,
+    requested_by: str,
+    app: str,
+    at: str,
+    deployed: dict[str, str] | None = None,
 ) -> ChangeSet:
-    """Diff two validated manifests and classify the result."""
+    """Diff two validated manifests (and what is deployed) and classify the result.
+
+    ``deployed`` holds the generated files as they are on disk for ``old``. When they differ
+    from what today's templates render for ``old``, the templates changed since: the change
+    set then carries a ``templates`` change, and its file diff runs from the files on disk.
+    """
+    before = _generated(old)
     changes = manifest_diff(old, new)
+    if deployed is not None:
+        on_disk = {path: deployed[path] for path in before if path in deployed}
+        if _stripped(on_disk, old) != _stripped(before, old):
+            changes.append(
+                FieldChange("templates", _files_hash(on_disk, old), _files_hash(before, old))
+            )
+            before = on_disk
     risk, findings = classify(changes)
     return ChangeSet(
         id=change_id,
@@ -113,7 +133,7 @@ def build_change_set(
         old_manifest=dump_manifest(old),
         new_manifest=dump_manifest(new),
         changes=changes,
-        file_diff=file_diff(old, new),
+        file_diff=file_diff(old, new, before=before),
         risk=risk,
         findings=findings,
     )
@@ -148,10 +168,30 @@ def _keyed(value: Any) -> bool:
     )
 
 
-def file_diff(old: Manifest, new: Manifest) -> str:
-    """Unified diff of every rendered file, old render against new render."""
-    before = {item.path: item.content.decode("utf-8") for item in render_files(old)}
-    after = {item.path: item.content.decode("utf-8") for item in render_files(new)}
+def _generated(manifest: Manifest) -> dict[str, str]:
+    """What the templates render for ``manifest``, generated files only (custom ones are yours)."""
+    return {
+        item.path: item.content.decode("utf-8")
+        for item in render_files(manifest)
+        if not item.custom
+    }
+
+
+def _stripped(files: dict[str, str], manifest: Manifest) -> dict[str, str]:
+    sha = manifest_sha256(manifest)
+    return {path: _without_header(text, sha) for path, text in files.items()}
+
+
+def _files_hash(files: dict[str, str], manifest: Manifest) -> str:
+    """One hash for a set of generated files, headers aside (``templates`` old/new values)."""
+    return sha256_text(canonical_json(_stripped(files, manifest)))[:16]
+
+
+def file_diff(old: Manifest, new: Manifest, *, before: dict[str, str] | None = None) -> str:
+    """Unified diff of every generated file, ``before`` (default: old render) to new render."""
+    if before is None:
+        before = _generated(old)
+    after = _generated(new)
     old_sha, new_sha = manifest_sha256(old), manifest_sha256(new)
     chunks: list[str] = []
     for path in sorted(before.keys() | after.keys()):

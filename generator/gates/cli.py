@@ -116,6 +116,19 @@ def propose(
     console.print(f"[green]proposed[/] {change.id}; applied to dev", highlight=False)
 
 
+@changes_app.command("upgrade")
+def upgrade(
+    app_dir: Annotated[Path, typer.Option("--app", help="Folder with the app's manifest.yaml.")],
+    by: ByOption,
+    store: StoreOption = None,
+) -> None:
+    """Propose today's templates for the manifest dev runs (a template upgrade; high risk)."""
+    gates = Gates(store)
+    change = gates.propose(None, app_dir, by)
+    _show_change(change, gates.status(change.id), diff=False)
+    console.print(f"[green]proposed[/] {change.id}; applied to dev", highlight=False)
+
+
 @changes_app.command("list")
 def list_changes(store: StoreOption = None) -> None:
     """Every change set with its risk and state."""

@@ -22,6 +22,7 @@ from generator.render import render_app
 
 CONFIG_NAME = "environments.yaml"
 DEPLOY_ENV = "deploy.env"
+TEXT_SUFFIXES = {".py", ".md", ".toml", ".txt", ".example", ".ini", ".cfg", ".yaml", ".json"}
 _VAULT = r"^vault:[a-z0-9][a-z0-9/_.-]{0,100}$"
 
 
@@ -140,6 +141,23 @@ def current_manifest(app_dir: Path, environment: Environment) -> Manifest:
 def app_path(app_dir: Path, environment: Environment) -> Path:
     """Where the app an environment runs is rendered."""
     return app_dir / "environments" / environment.value / "app"
+
+
+def deployed_files(app_dir: Path, environment: Environment) -> dict[str, str] | None:
+    """The files of the app an environment runs, by relative path (None before any render).
+
+    Dev runs the app folder itself until its first change set.
+    """
+    folder = app_path(app_dir, environment)
+    if not folder.is_dir():
+        folder = app_dir if environment is Environment.DEV else folder
+    if not (folder / "app").is_dir():
+        return None
+    return {
+        path.relative_to(folder).as_posix(): path.read_text(encoding="utf-8")
+        for path in sorted(folder.rglob("*"))
+        if path.is_file() and path.suffix in TEXT_SUFFIXES and "__pycache__" not in path.parts
+    }
 
 
 def apply_manifest(app_dir: Path, environment: Environment, manifest: Manifest) -> Path:

@@ -23,6 +23,7 @@ from generator.gates.environments import (
     Environment,
     apply_manifest,
     current_manifest,
+    deployed_files,
     load_config,
 )
 from generator.gates.keyring import check_admin_id, create_key, load_key, sign, signature_valid
@@ -160,14 +161,20 @@ class Gates:
 
     # -- change sets --------------------------------------------------------------------
 
-    def propose(self, new_manifest: Path | dict[str, Any], app_dir: Path, by: str) -> ChangeSet:
+    def propose(
+        self, new_manifest: Path | dict[str, Any] | None, app_dir: Path, by: str
+    ) -> ChangeSet:
         """Record a change set from what dev runs to ``new_manifest``; apply it to dev.
 
-        Dev runs the app's ``manifest.yaml`` until the first change set. The new manifest
-        passes full validation first, which refuses literal secrets.
+        Dev runs the app's ``manifest.yaml`` (rendered in the app folder) until the first
+        change set. The new manifest passes full validation first, which refuses literal
+        secrets. With ``None`` the manifest stays and the change set is a template upgrade:
+        what today's templates render, against the files dev has.
         """
         old = current_manifest(app_dir, Environment.DEV)
-        if isinstance(new_manifest, Path):
+        if new_manifest is None:
+            new = old
+        elif isinstance(new_manifest, Path):
             new = load_manifest(new_manifest)
         else:
             new = validate_data(new_manifest, source="proposed manifest")
@@ -182,9 +189,13 @@ class Gates:
             requested_by=by,
             app=str(app_dir.resolve()),
             at=self.log.clock().isoformat(),
+            deployed=deployed_files(app_dir, Environment.DEV),
         )
         if not change.changes:
-            raise GateRefused(f"the proposed manifest is the same as the one dev runs in {app_dir}")
+            raise GateRefused(
+                f"nothing to change: dev in {app_dir} runs this manifest, rendered from the "
+                "current templates"
+            )
         load_config(app_dir, new.tenant.id)
         self.log.append("proposed", change_id=change.id, actor=by, payload=change.to_json())
         log.info("gates.proposed", change=change.id, risk=change.risk.value, by=by)

@@ -7,7 +7,8 @@ allowances, currency and tenant, audit events removed, and adding or removing of
 locations or roles (they change the app's schema). Low: hold length, horizons, cancellation
 window, prices, capacities, durations, opening hours, names and wording, assumptions,
 narrowing a role, lowering or adding a refund cap, and audit events added. Feature flags: on in
-prod, ungated or removed is high; dark, on before prod, off, or gating more is low.
+prod, ungated or removed is high; dark, on before prod, off, or gating more is low. A template
+upgrade (``templates``) is high: no manifest field shows what the new generated code does.
 """
 
 from __future__ import annotations
@@ -64,6 +65,7 @@ _HIGH_PATHS = [
     (r"^roles\[\w+\]\.kind$", "role kind"),
     (r"^roles\[\w+\]\.allowance(\..*)?$", "free allowance (money)"),
     (r"^(currency|tenant\.id|manifest_version)$", "currency or tenant identity"),
+    (r"^templates$", "template upgrade: the generated code changes"),
 ]
 
 

@@ -322,3 +322,43 @@ def test_environment_settings_refuse_secrets_and_line_breaks(
     with pytest.raises(UserError, match=message):
         gates.propose(edited(longer_hold), app_dir, by="ana")
     assert deployed_manifest(app_dir, Environment.DEV) is None
+
+
+def test_a_template_upgrade_is_a_high_risk_change_set_with_the_code_diff(
+    gates: Gates, app_dir: Path, edited: Edit
+) -> None:
+    """Generated files that differ from today's templates make an upgrade change set."""
+    from generator.gates.environments import app_path
+
+    gates.propose(edited(longer_hold), app_dir, by="ana")
+    health = (
+        app_path(app_dir, Environment.DEV) / "app" / "generated" / "api" / "routes" / "health.py"
+    )
+    # As if dev had been rendered by an older Bookwright whose health route said "up".
+    health.write_text(health.read_text().replace('{"status": "ok"}', '{"status": "up"}'))
+
+    upgrade = gates.propose(None, app_dir, by="ana")
+
+    assert [change.path for change in upgrade.changes] == ["templates"]
+    assert upgrade.risk is Risk.HIGH
+    assert '-    return {"status": "up"}' in upgrade.file_diff
+    assert '+    return {"status": "ok"}' in upgrade.file_diff
+    assert '"status": "ok"' in health.read_text()  # dev runs the new code
+    with pytest.raises(GateRefused, match="nothing to change"):
+        gates.propose(None, app_dir, by="ana")
+
+
+def test_a_manifest_change_over_old_templates_also_shows_the_upgrade(
+    gates: Gates, app_dir: Path, edited: Edit
+) -> None:
+    """A change set never ships unseen template changes along with a manifest edit."""
+    from generator.render import render_app
+
+    render_app(load_manifest(app_dir / "manifest.yaml"), app_dir)
+    clock = app_dir / "app" / "generated" / "clock.py"
+    clock.write_text(clock.read_text() + "# an older template\n")
+
+    change = gates.propose(edited(longer_hold), app_dir, by="ana")
+
+    assert [c.path for c in change.changes] == ["booking.hold_minutes", "templates"]
+    assert "-# an older template" in change.file_diff
