@@ -265,7 +265,7 @@ class Gates:
         if by not in self.admins():
             raise GateRefused(
                 f"{by!r} is not a platform admin; only platform admins approve "
-                "(add one with `bookwright changes admin-add ID`)"
+                "(an existing one adds you: `bookwright changes admin-add ID --sponsor ADMIN`)"
             )
         target = environment or self._next_environment(change_id)
         statement = self.statement(change_id, target, decision, by, reason)
@@ -344,7 +344,7 @@ class Gates:
         if key is None:
             raise GateRefused(
                 f"{approver!r} is not a platform admin; only platform admins approve "
-                f"(add one with `bookwright changes admin-add ID`)"
+                f"(an existing one adds you: `bookwright changes admin-add ID --sponsor ADMIN`)"
             )
         if approver == change.requested_by:
             raise GateRefused(
@@ -472,6 +472,7 @@ class Gates:
             payload = entry["payload"]
             if entry["kind"] == "admin_added":
                 problems += _admin_problems(entry, admins, nonces)
+                signatures += "signature" in payload
                 admins[entry["actor"]] = payload["public_key"]
             elif entry["kind"] in ("quarantine_released", "quarantine_rejected"):
                 signatures += 1

@@ -64,7 +64,7 @@ def test_refund_cap_change_through_the_cli(cli_home: Path, app_dir: Path, tmp_pa
     assert code == 0
     assert output.count("approved") == 3 and "promoted" in output and "+++ b/" in output
     code, output = run("verify")
-    assert code == 0 and "gate log intact" in output and "3 signatures" in output
+    assert code == 0 and "gate log intact" in output and "4 signatures" in output
 
 
 def test_refusals_exit_2_with_a_clear_message(

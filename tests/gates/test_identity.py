@@ -85,7 +85,7 @@ def test_quarantine_decisions_are_signed_by_platform_admins_into_the_gate_log(
     assert entry["kind"] == "quarantine_released" and entry["actor"] == "ana"
     assert entry["payload"]["statement"]["text_sha256"] == released.text_hash
     outcome = gates.verify()
-    assert outcome.ok and outcome.signatures == 1
+    assert outcome.ok and outcome.signatures == 3  # the release, 2 sponsored admins
     with pytest.raises(GateRefused, match="already released by ana"):
         gates.decide_quarantine(store, entry_id, decision="reject", by="bo", reason="too late")
 
