@@ -21,6 +21,7 @@ from generator.manifest.model import (
     Role,
     RoleKind,
     Scope,
+    SecondFactor,
     Weekday,
 )
 from generator.manifest.money import format_minor, minor_digits
@@ -73,6 +74,10 @@ def routes_for(manifest: Manifest) -> list[RouteSpec]:
         ("POST", "/auth/refresh", PUBLIC, True),
         ("POST", "/auth/logout", AUTHENTICATED, True),
         ("POST", "/auth/step-up", AUTHENTICATED, _has_step_up(manifest)),
+        ("POST", "/auth/password", AUTHENTICATED, True),
+        ("POST", "/auth/totp", AUTHENTICATED, _uses_totp(manifest)),
+        ("POST", "/auth/totp/confirm", AUTHENTICATED, _uses_totp(manifest)),
+        ("GET", "/metrics", Permission.VIEW_REPORTS, True),
         ("GET", "/users/me", AUTHENTICATED, True),
         ("GET", "/users", Permission.MANAGE_USERS, True),
         ("POST", "/users", Permission.MANAGE_USERS, True),
@@ -131,6 +136,11 @@ def _has_step_up(manifest: Manifest) -> bool:
     return any(role.step_up_for for role in manifest.roles)
 
 
+def _uses_totp(manifest: Manifest) -> bool:
+    """Whether any role may enrol a TOTP authenticator (the manifest's ``second_factors``)."""
+    return any(SecondFactor.TOTP in role.second_factors for role in manifest.roles)
+
+
 def build_context(manifest: Manifest, manifest_sha256: str) -> dict[str, Any]:
     """Everything the templates may use, as plain, sorted data."""
     customer = _customer_role(manifest)
@@ -143,6 +153,7 @@ def build_context(manifest: Manifest, manifest_sha256: str) -> dict[str, Any]:
         "provider": manifest.payments.provider.value,
         "customer_role": customer.id if customer else None,
         "has_step_up": _has_step_up(manifest),
+        "uses_totp": _uses_totp(manifest),
         "routes": [asdict(route) for route in routes_for(manifest)],
         "catalog": _catalog_routes(manifest),
         "seed": _seed(manifest),
@@ -216,6 +227,8 @@ def _role_data(role: Role) -> dict[str, Any]:
         "scope": role.scope.value,
         "refund_cap_minor": role.refund_cap.amount_minor if role.refund_cap else None,
         "step_up_for": [permission.value for permission in role.step_up_for],
+        "sign_in": [method.value for method in role.sign_in],
+        "second_factors": [factor.value for factor in role.second_factors],
         "booking_horizon_days": role.booking_horizon_days,
         "allowance": {"hours": role.allowance.hours, "period": role.allowance.period}
         if role.allowance
@@ -288,6 +301,21 @@ def _test_plan(manifest: Manifest) -> dict[str, Any]:
         "on_behalf": _on_behalf_plan(manifest, customer),
         "no_show": _no_show_plan(manifest, customer),
         "feature_probe": _feature_probe(manifest),
+        "identity": _identity_plan(manifest),
+    }
+
+
+def _identity_plan(manifest: Manifest) -> dict[str, Any]:
+    """Which roles the sign-in tests use: one with TOTP (admins first), one without MFA."""
+    order = {RoleKind.ADMIN: 0, RoleKind.STAFF: 1, RoleKind.CUSTOMER: 2}
+    ranked = sorted(manifest.roles, key=lambda role: (order[role.kind], role.id))
+    totp = next((role for role in ranked if SecondFactor.TOTP in role.second_factors), None)
+    return {
+        "totp_role": totp.id if totp else None,
+        "step_up_role": totp.id if totp and Permission.REFUND in totp.step_up_for else None,
+        "no_totp_role": next(
+            (role.id for role in ranked if SecondFactor.TOTP not in role.second_factors), None
+        ),
     }
 
 

@@ -15,7 +15,7 @@ from sqlmodel import Session
 
 from app.custom import hooks
 from app.custom.routes import router as custom_router
-from app.generated import problems
+from app.generated import problems, signin
 from app.generated.api.main import ROUTERS, unmapped_routes
 from app.generated.clock import Clock, SystemClock
 from app.generated.config import Settings
@@ -50,6 +50,7 @@ def create_app(
     app.state.clock = clock or SystemClock()
     app.state.gateway = gateway or gateway_for(settings)
     problems.install(app)
+    signin.install(app, settings)
 
     for router in ROUTERS:
         app.include_router(router)

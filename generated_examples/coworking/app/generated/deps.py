@@ -16,6 +16,7 @@ from fastapi import APIRouter, Depends, Request
 from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
 from sqlmodel import Session
 
+from app.generated import sessions
 from app.generated.audit import security_event
 from app.generated.clock import Clock
 from app.generated.config import Settings
@@ -30,7 +31,7 @@ from app.generated.permissions import (
     role_allows,
 )
 from app.generated.problems import ProblemError
-from app.generated.security import decode_access_token
+from app.generated.security import ACR_MULTI_FACTOR, decode_access_token
 
 API_PREFIX = '/api/v1'
 
@@ -76,6 +77,9 @@ class Principal:
     tenant_id: int
     auth_time: int
     acr: str
+    sid: str = ""
+    """The sign-in session the token was issued for."""
+    amr: tuple[str, ...] = ()
 
     @property
     def role(self) -> str:
@@ -119,7 +123,8 @@ def authorize(
         raise _unauthorized("sign in first")
     claims = decode_access_token(credentials.credentials, secret=settings.secret_key, now=clock.now())
     user = session.get(User, claims.user_id) if claims else None
-    if claims is None or user is None or not user.is_active or user.tenant_id != claims.tenant_id:
+    live = sessions.live(session=session, claims=claims, now=clock.now()) if claims else None
+    if claims is None or user is None or not user.is_active or user.tenant_id != claims.tenant_id or live is None:
         security_event("access_denied", reason="invalid_token", route=key[1])
         raise _unauthorized("the access token is invalid or expired")
 
@@ -130,7 +135,7 @@ def authorize(
         )
         raise ProblemError(403, "forbidden", f"your role may not {permission}")
     assert user.id is not None
-    return Principal(user, user.id, user.tenant_id, claims.auth_time, claims.acr)
+    return Principal(user, user.id, user.tenant_id, claims.auth_time, claims.acr, claims.sid, claims.amr)
 
 
 def current_principal(principal: Annotated[Principal | None, Depends(authorize)]) -> Principal:
@@ -144,24 +149,27 @@ CurrentUser = Annotated[Principal, Depends(current_principal)]
 
 
 def require_step_up(principal: Principal, permission: str, *, now: int, max_age: int) -> None:
-    """Demand a recent re-authentication for sensitive actions, as RFC 9470 describes.
+    """Demand a second factor within ``max_age`` seconds for sensitive actions (RFC 9470).
 
-    The answer is 401 with ``error="insufficient_user_authentication"`` so the client knows
-    to call ``/auth/step-up`` and retry.
+    The token must say ``acr`` = multi-factor and an ``auth_time`` no older than ``max_age``;
+    otherwise the answer is 401 with ``error="insufficient_user_authentication"`` and the
+    ``acr_values`` and ``max_age`` wanted, so the client calls ``/auth/step-up`` and retries.
     """
     if not needs_step_up(principal.role, permission):
         return
-    if principal.acr == "step_up" and now - principal.auth_time <= max_age:
+    if principal.acr == ACR_MULTI_FACTOR and 0 <= now - principal.auth_time <= max_age:
         return
-    security_event("step_up_required", user_id=principal.user_id, permission=permission)
+    security_event("step_up_required", user_id=principal.user_id, permission=permission, acr=principal.acr)
     challenge = (
         'Bearer error="insufficient_user_authentication", '
-        f'error_description="re-authenticate to {permission}", acr_values="step_up", '
-        f'max_age="{max_age}"'
+        f'error_description="{permission} needs a second factor in the last {max_age} seconds", '
+        f'acr_values="{ACR_MULTI_FACTOR}", max_age="{max_age}"'
     )
     raise ProblemError(
-        401, "step-up-required", f"{permission} needs a recent re-authentication; call /auth/step-up",
+        401, "step-up-required",
+        f"{permission} needs a second factor in the last {max_age} seconds; call /auth/step-up",
         headers={"WWW-Authenticate": challenge}, error="insufficient_user_authentication",
+        acr_values=ACR_MULTI_FACTOR, max_age=max_age,
     )
 
 

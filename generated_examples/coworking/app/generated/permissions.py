@@ -26,6 +26,8 @@ ROLES: dict[str, dict[str, Any]] = {
      'permissions': ['browse', 'hold', 'pay', 'view_bookings'],
      'refund_cap_minor': None,
      'scope': 'own',
+     'second_factors': [],
+     'sign_in': ['password'],
      'step_up_for': []},
     'visitor': {'allowance': None,
      'booking_horizon_days': None,
@@ -35,6 +37,8 @@ ROLES: dict[str, dict[str, Any]] = {
      'permissions': ['browse', 'hold', 'pay', 'view_bookings'],
      'refund_cap_minor': None,
      'scope': 'own',
+     'second_factors': [],
+     'sign_in': ['password'],
      'step_up_for': []},
     'front_desk': {'allowance': None,
      'booking_horizon_days': None,
@@ -44,6 +48,8 @@ ROLES: dict[str, dict[str, Any]] = {
      'permissions': ['book_on_behalf', 'check_in', 'view_bookings'],
      'refund_cap_minor': None,
      'scope': 'location',
+     'second_factors': [],
+     'sign_in': ['password'],
      'step_up_for': []},
     'ops': {'allowance': None,
      'booking_horizon_days': None,
@@ -57,6 +63,8 @@ ROLES: dict[str, dict[str, Any]] = {
                      'view_reports'],
      'refund_cap_minor': None,
      'scope': 'tenant',
+     'second_factors': [],
+     'sign_in': ['password'],
      'step_up_for': []},
 }
 
@@ -77,6 +85,7 @@ PUBLIC_ROUTES: frozenset[RouteKey] = frozenset({
 
 GENERATED_ROUTE_PERMISSIONS: dict[RouteKey, str] = {
     ('POST', '/api/v1/auth/logout'): 'authenticated',
+    ('POST', '/api/v1/auth/password'): 'authenticated',
     ('GET', '/api/v1/blocks'): 'block_resources',
     ('POST', '/api/v1/blocks'): 'block_resources',
     ('GET', '/api/v1/bookings'): 'view_bookings',
@@ -90,6 +99,7 @@ GENERATED_ROUTE_PERMISSIONS: dict[RouteKey, str] = {
     ('POST', '/api/v1/bookings/{booking_id}/refunds'): 'refund',
     ('POST', '/api/v1/bookings/{booking_id}/reschedule'): 'reschedule',
     ('GET', '/api/v1/locations'): 'browse',
+    ('GET', '/api/v1/metrics'): 'view_reports',
     ('GET', '/api/v1/offerings'): 'browse',
     ('PUT', '/api/v1/offerings/{offering_id}/price'): 'manage_pricing',
     ('GET', '/api/v1/reports/bookings'): 'view_reports',

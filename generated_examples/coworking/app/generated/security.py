@@ -14,7 +14,13 @@ from pwdlib import PasswordHash
 from pwdlib.hashers.argon2 import Argon2Hasher
 
 ALGORITHM = "HS256"
-"""Pinned on decode as well, so a token cannot pick its own algorithm (e.g. ``none``)."""
+"""Pinned on decode as well, so a token cannot pick its own algorithm (``none``, or RS256 with
+a public key used as an HMAC secret): only the app issues and verifies its tokens."""
+
+ACR_SINGLE_FACTOR = "aal1"
+"""``acr`` of a token from one factor (a password), after NIST SP 800-63B's assurance levels."""
+ACR_MULTI_FACTOR = "aal2"
+"""``acr`` of a token from two factors (password and TOTP) or a passkey with user verification."""
 
 _hasher = PasswordHash.recommended()
 _DUMMY_HASH = _hasher.hash("timing-equaliser-not-a-password")
@@ -51,20 +57,28 @@ class AccessClaims:
     tenant_id: int
     auth_time: int
     acr: str
+    sid: str = ""
+    amr: tuple[str, ...] = ()
 
 
 def create_access_token(
     *, user_id: int, tenant_id: int, now: datetime, minutes: int, secret: str, auth_time: int,
-    acr: str = "pwd",
+    sid: str, acr: str = ACR_SINGLE_FACTOR, amr: tuple[str, ...] = ("pwd",),
 ) -> str:
-    """A signed token valid for ``minutes``; ``auth_time``/``acr`` follow RFC 9470."""
+    """A signed token valid for ``minutes``, bound to sign-in session ``sid``.
+
+    ``auth_time`` and ``acr`` are what RFC 9470 step-up decisions read; ``amr`` lists the
+    methods used (RFC 8176).
+    """
     claims: dict[str, Any] = {
         "sub": str(user_id),
         "tid": tenant_id,
+        "sid": sid,
         "iat": int(now.timestamp()),
         "exp": int((now + timedelta(minutes=minutes)).timestamp()),
         "auth_time": auth_time,
         "acr": acr,
+        "amr": list(amr),
         "jti": secrets.token_hex(8),
     }
     return jwt.encode(claims, secret, algorithm=ALGORITHM)
@@ -81,7 +95,7 @@ def decode_access_token(token: str, *, secret: str, now: datetime) -> AccessClai
             secret,
             algorithms=[ALGORITHM],
             options={
-                "require": ["sub", "exp", "iat", "tid"],
+                "require": ["sub", "exp", "iat", "tid", "sid", "auth_time", "acr"],
                 "verify_exp": False,
                 "verify_iat": False,
                 "verify_nbf": False,
@@ -93,8 +107,10 @@ def decode_access_token(token: str, *, secret: str, now: datetime) -> AccessClai
         return AccessClaims(
             user_id=int(claims["sub"]),
             tenant_id=int(claims["tid"]),
-            auth_time=int(claims.get("auth_time", 0)),
-            acr=str(claims.get("acr", "")),
+            auth_time=int(claims["auth_time"]),
+            acr=str(claims["acr"]),
+            sid=str(claims["sid"]),
+            amr=tuple(str(method) for method in claims.get("amr", [])),
         )
     except (jwt.PyJWTError, ValueError, TypeError, KeyError):
         return None
@@ -111,5 +127,5 @@ def token_digest(token: str) -> str:
 
 
 def new_family() -> str:
-    """An id shared by all refresh tokens descended from one sign-in."""
+    """An id shared by all refresh tokens descended from one sign-in: the session's ``sid``."""
     return secrets.token_hex(16)

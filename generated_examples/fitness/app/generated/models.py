@@ -43,6 +43,8 @@ Email = Annotated[
     ),
 ]
 Password = Annotated[str, StringConstraints(min_length=10, max_length=128)]
+TotpCode = Annotated[str, StringConstraints(pattern=r"^[0-9]{6}$")]
+"""Six digits, as authenticator apps show them (RFC 6238 with pyotp's defaults)."""
 AmountMinor = Annotated[int, Constraint(strict=True, gt=0, le=MAX_AMOUNT_MINOR)]
 """Strict: ``10.005``, ``"1e9"``, ``NaN`` and booleans are refused, never coerced."""
 
@@ -205,6 +207,8 @@ class User(SQLModel, table=True):
     role: str = Field(max_length=40)
     location_id: int | None = Field(default=None, foreign_key="location.id")
     is_active: bool = True
+    failed_sign_ins: int = 0
+    """Consecutive failed sign-ins; at ``throttle.MAX_CONSECUTIVE_FAILURES`` the account locks."""
 
 
 class RefreshToken(SQLModel, table=True):
@@ -222,16 +226,44 @@ class RefreshToken(SQLModel, table=True):
 
 
 class LoginRequest(Body):
-    """Email and password."""
+    """Email and password, and the authenticator app's code once one is enrolled."""
 
     email: Email
     password: str = Field(max_length=128)
+    totp: TotpCode | None = None
+    """Required when the account has a confirmed TOTP authenticator."""
 
 
 class StepUpRequest(Body):
-    """Re-entering the password for a token with a fresh ``auth_time``."""
+    """A second factor, proven now, for a token with a fresh ``auth_time`` and ``acr``."""
+
+    totp: TotpCode
+
+
+class PasswordChange(Body):
+    """A new password; every session of the account ends with it."""
+
+    current_password: str = Field(max_length=128)
+    new_password: Password
+
+
+class TotpEnrolment(Body):
+    """Enrolling an authenticator app needs the password again (ASVS 5.0, V6)."""
 
     password: str = Field(max_length=128)
+
+
+class TotpSetup(SQLModel):
+    """The shared secret, shown once, and the ``otpauth://`` URI for a QR code."""
+
+    secret: str
+    otpauth_uri: str
+
+
+class TotpConfirm(Body):
+    """The first code from the authenticator app, proving it holds the secret."""
+
+    code: TotpCode
 
 
 class RefreshRequest(Body):
@@ -496,6 +528,40 @@ class LocationReport(SQLModel):
     refunded_minor: int
     net_minor: int
     currency: str
+
+
+class SignInSession(SQLModel, table=True):
+    """One sign-in: access tokens carry its id (``sid``) and its refresh family shares it.
+
+    Ending it (sign-out, password change, deactivation) refuses its access tokens at once,
+    not only when they expire.
+    """
+
+    id: str = Field(primary_key=True, max_length=64)
+    tenant_id: int = Field(foreign_key="tenant.id", index=True)
+    user_id: int = Field(foreign_key="user.id", index=True)
+    created_at: datetime = Field(sa_column=utc_column())
+    expires_at: datetime = Field(sa_column=utc_column())
+    """The absolute end: no refresh carries the session past it."""
+    auth_time: int
+    acr: str = Field(max_length=20)
+    amr: str = Field(max_length=80)
+    """Space-separated RFC 8176 method references, e.g. ``pwd otp``."""
+    ended_at: datetime | None = Field(default=None, sa_column=nullable_utc_column())
+    ended_reason: str | None = Field(default=None, max_length=40)
+
+
+class TotpCredential(SQLModel, table=True):
+    """An authenticator app's shared secret, sealed with the app's key, and the last code used."""
+
+    id: int | None = Field(default=None, primary_key=True)
+    tenant_id: int = Field(foreign_key="tenant.id", index=True)
+    user_id: int = Field(foreign_key="user.id", unique=True)
+    sealed_secret: str = Field(max_length=400)
+    confirmed: bool = False
+    last_used_step: int | None = None
+    """The RFC 6238 time-step of the last accepted code; a code at or before it is refused."""
+    created_at: datetime = Field(sa_column=utc_column())
 
 
 @event.listens_for(AuditEvent, "before_update")

@@ -26,6 +26,8 @@ ROLES: dict[str, dict[str, Any]] = {
      'permissions': ['check_in', 'refund', 'reschedule', 'view_bookings'],
      'refund_cap_minor': 5000,
      'scope': 'location',
+     'second_factors': [],
+     'sign_in': ['passkey'],
      'step_up_for': []},
     'admin': {'allowance': None,
      'booking_horizon_days': None,
@@ -40,6 +42,8 @@ ROLES: dict[str, dict[str, Any]] = {
                      'view_reports'],
      'refund_cap_minor': None,
      'scope': 'tenant',
+     'second_factors': ['totp'],
+     'sign_in': ['password'],
      'step_up_for': ['refund']},
     'guest': {'allowance': None,
      'booking_horizon_days': None,
@@ -49,6 +53,8 @@ ROLES: dict[str, dict[str, Any]] = {
      'permissions': ['browse', 'hold', 'pay', 'view_bookings'],
      'refund_cap_minor': None,
      'scope': 'own',
+     'second_factors': [],
+     'sign_in': ['password'],
      'step_up_for': []},
 }
 
@@ -69,7 +75,10 @@ PUBLIC_ROUTES: frozenset[RouteKey] = frozenset({
 
 GENERATED_ROUTE_PERMISSIONS: dict[RouteKey, str] = {
     ('POST', '/api/v1/auth/logout'): 'authenticated',
+    ('POST', '/api/v1/auth/password'): 'authenticated',
     ('POST', '/api/v1/auth/step-up'): 'authenticated',
+    ('POST', '/api/v1/auth/totp'): 'authenticated',
+    ('POST', '/api/v1/auth/totp/confirm'): 'authenticated',
     ('GET', '/api/v1/blocks'): 'block_resources',
     ('POST', '/api/v1/blocks'): 'block_resources',
     ('GET', '/api/v1/bookings'): 'view_bookings',
@@ -83,6 +92,7 @@ GENERATED_ROUTE_PERMISSIONS: dict[RouteKey, str] = {
     ('POST', '/api/v1/bookings/{booking_id}/refunds'): 'refund',
     ('POST', '/api/v1/bookings/{booking_id}/reschedule'): 'reschedule',
     ('GET', '/api/v1/locations'): 'browse',
+    ('GET', '/api/v1/metrics'): 'view_reports',
     ('GET', '/api/v1/offerings'): 'browse',
     ('PUT', '/api/v1/offerings/{offering_id}/price'): 'manage_pricing',
     ('GET', '/api/v1/reports/bookings'): 'view_reports',

@@ -17,6 +17,7 @@ from pathlib import Path
 from typing import Any
 from zoneinfo import ZoneInfo
 
+import pyotp
 import pytest
 from fastapi import FastAPI
 from fastapi.testclient import TestClient
@@ -141,6 +142,31 @@ class Actors:
         response = self.client.post(f"{API}/auth/login", json={"email": email, "password": password})
         assert response.status_code == 200, response.text
         self.last_refresh = response.json()["refresh_token"]
+        return {"Authorization": f"Bearer {response.json()['access_token']}"}
+
+    def enrol_totp(self, headers: dict[str, str]) -> pyotp.TOTP:
+        """Enrol an authenticator app for the signed-in account; the app's generator back.
+
+        The clock then moves past the step the confirming code used, as a person would wait
+        for the next code.
+        """
+        started = self.client.post(f"{API}/auth/totp", headers=headers, json={"password": PASSWORD})
+        assert started.status_code == 201, started.text
+        generator = pyotp.TOTP(started.json()["secret"])
+        clock = self.client.app.state.clock  # type: ignore[attr-defined]
+        confirmed = self.client.post(
+            f"{API}/auth/totp/confirm", headers=headers, json={"code": generator.at(clock.now())}
+        )
+        assert confirmed.status_code == 204, confirmed.text
+        clock.advance(seconds=30)
+        return generator
+
+    def step_up(self, headers: dict[str, str], generator: pyotp.TOTP | None = None) -> dict[str, str]:
+        """Headers whose token proved a second factor just now (enrolling one if needed)."""
+        generator = generator or self.enrol_totp(headers)
+        code = generator.at(self.client.app.state.clock.now())  # type: ignore[attr-defined]
+        response = self.client.post(f"{API}/auth/step-up", headers=headers, json={"totp": code})
+        assert response.status_code == 200, response.text
         return {"Authorization": f"Bearer {response.json()['access_token']}"}
 
     def slot(

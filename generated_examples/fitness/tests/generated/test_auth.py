@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import jwt
 import pytest
+from structlog.testing import capture_logs
 from fastapi.testclient import TestClient
 from sqlmodel import Session, select
 
@@ -24,7 +25,9 @@ def test_wrong_password_is_refused(client: TestClient, actors: Actors) -> None:
     assert response.status_code == 401
 
 
-def test_refresh_rotates_and_reuse_revokes_the_family(client: TestClient, actors: Actors) -> None:
+def test_refresh_rotates_and_reuse_revokes_the_family(
+    client: TestClient, actors: Actors, clock: FixedClock
+) -> None:
     """Each refresh spends the token; replaying a spent one signs out the whole family."""
     actors.user('admin', location=None)
     first = actors.last_refresh
@@ -34,7 +37,10 @@ def test_refresh_rotates_and_reuse_revokes_the_family(client: TestClient, actors
     second = rotated.json()["refresh_token"]
     assert second != first
 
-    replay = client.post(f"{API}/auth/refresh", json={"refresh_token": first})
+    clock.advance(seconds=Settings.refresh_grace_seconds + 1)
+    with capture_logs() as logs:
+        replay = client.post(f"{API}/auth/refresh", json={"refresh_token": first})
+    assert [entry["event"] for entry in logs if entry["event"] == "refresh_token_reuse"]
     assert replay.status_code == 401
     after_reuse = client.post(f"{API}/auth/refresh", json={"refresh_token": second})
     assert after_reuse.status_code == 401

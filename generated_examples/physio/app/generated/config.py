@@ -26,6 +26,13 @@ class Settings:
     access_token_minutes: int = 5
     refresh_token_days: int = 14
     step_up_max_age_seconds: int = 300
+    session_max_days: int = 30
+    """Absolute lifetime of one sign-in, however often it is refreshed."""
+    refresh_grace_seconds: int = 10
+    """How long a just-spent refresh token answers 409 instead of revoking its family."""
+    rate_limit_storage: str = "memory://"
+    """Where sign-in throttling counts failures: ``memory://`` or ``redis://host:port`` for
+    several workers (the ``limits`` library's storage URIs)."""
     payment_gateway: str = "dev"
     tenant_key: str = 'northgate_physio'
 
@@ -38,6 +45,7 @@ class Settings:
             database_url=environ.get("DATABASE_URL", cls.database_url),
             access_token_minutes=int(environ.get("APP_ACCESS_TOKEN_MINUTES", "5")),
             payment_gateway=environ.get("APP_PAYMENT_GATEWAY", "dev"),
+            rate_limit_storage=environ.get("APP_RATE_LIMIT_STORAGE", "memory://"),
         )
         settings.check()
         return settings

@@ -16,7 +16,7 @@ from app.generated.models import Slot
 from app.generated.payments.dev import DevGateway
 from app.generated.permissions import needs_step_up
 
-from .conftest import API, PASSWORD, Actors
+from .conftest import API, Actors
 
 BOOKER = 'patient'
 HOLD_MINUTES = 10
@@ -42,13 +42,11 @@ def refund(client: TestClient, headers: dict[str, str], booking_id: int, amount:
     )
 
 
-def stepped_up(client: TestClient, role: str, headers: dict[str, str]) -> dict[str, str]:
-    """Headers after re-authentication, for roles that need it before refunding."""
+def stepped_up(actors: Actors, role: str, headers: dict[str, str]) -> dict[str, str]:
+    """Headers after a fresh second factor, for roles that need one before refunding."""
     if not needs_step_up(role, "refund"):
         return headers
-    response = client.post(f"{API}/auth/step-up", headers=headers, json={"password": PASSWORD})
-    assert response.status_code == 200, response.text
-    return {"Authorization": f"Bearer {response.json()['access_token']}"}
+    return actors.step_up(headers)
 
 
 def test_browse_hold_pay_and_check_in(client: TestClient, actors: Actors) -> None:
@@ -159,7 +157,7 @@ def test_refunds_respect_the_role_cap_and_the_captured_total(client: TestClient,
     guest = actors.user(BOOKER, location=None)
     booking = hold(client, guest, actors.slot()["id"]).json()
     captured = pay(client, guest, booking["id"]).json()["captured_minor"]
-    staff = stepped_up(client, role, actors.user(role))
+    staff = stepped_up(actors, role, actors.user(role))
 
     over = refund(client, staff, booking["id"], cap + 1, key="r-over")
     assert over.status_code == 403
@@ -185,5 +183,5 @@ def test_admin_refund_needs_step_up(client: TestClient, actors: Actors) -> None:
     assert refused.json()["error"] == "insufficient_user_authentication"
     assert 'error="insufficient_user_authentication"' in refused.headers["www-authenticate"]
 
-    accepted = refund(client, stepped_up(client, 'director', admin), booking["id"], 100, key="a-2")
+    accepted = refund(client, stepped_up(actors, 'director', admin), booking["id"], 100, key="a-2")
     assert accepted.status_code == 200, accepted.text

@@ -30,6 +30,8 @@ ROLES: dict[str, dict[str, Any]] = {
                      'view_reports'],
      'refund_cap_minor': None,
      'scope': 'tenant',
+     'second_factors': ['totp'],
+     'sign_in': ['password'],
      'step_up_for': ['refund']},
     'client': {'allowance': None,
      'booking_horizon_days': None,
@@ -39,6 +41,8 @@ ROLES: dict[str, dict[str, Any]] = {
      'permissions': ['browse', 'cancel', 'hold', 'pay', 'view_bookings'],
      'refund_cap_minor': None,
      'scope': 'own',
+     'second_factors': [],
+     'sign_in': ['password'],
      'step_up_for': []},
     'stylist': {'allowance': None,
      'booking_horizon_days': None,
@@ -48,6 +52,8 @@ ROLES: dict[str, dict[str, Any]] = {
      'permissions': ['mark_no_show', 'view_bookings'],
      'refund_cap_minor': None,
      'scope': 'own',
+     'second_factors': [],
+     'sign_in': ['password'],
      'step_up_for': []},
 }
 
@@ -68,7 +74,10 @@ PUBLIC_ROUTES: frozenset[RouteKey] = frozenset({
 
 GENERATED_ROUTE_PERMISSIONS: dict[RouteKey, str] = {
     ('POST', '/api/v1/auth/logout'): 'authenticated',
+    ('POST', '/api/v1/auth/password'): 'authenticated',
     ('POST', '/api/v1/auth/step-up'): 'authenticated',
+    ('POST', '/api/v1/auth/totp'): 'authenticated',
+    ('POST', '/api/v1/auth/totp/confirm'): 'authenticated',
     ('GET', '/api/v1/blocks'): 'block_resources',
     ('POST', '/api/v1/blocks'): 'block_resources',
     ('GET', '/api/v1/bookings'): 'view_bookings',
@@ -82,6 +91,7 @@ GENERATED_ROUTE_PERMISSIONS: dict[RouteKey, str] = {
     ('POST', '/api/v1/bookings/{booking_id}/refunds'): 'refund',
     ('POST', '/api/v1/bookings/{booking_id}/reschedule'): 'reschedule',
     ('GET', '/api/v1/locations'): 'browse',
+    ('GET', '/api/v1/metrics'): 'view_reports',
     ('GET', '/api/v1/offerings'): 'browse',
     ('PUT', '/api/v1/offerings/{offering_id}/price'): 'manage_pricing',
     ('GET', '/api/v1/reports/bookings'): 'view_reports',

@@ -14,7 +14,7 @@ from sqlmodel import Session
 from app.generated.models import Slot
 from app.generated.permissions import needs_step_up
 
-from .conftest import API, PASSWORD, Actors
+from .conftest import API, Actors
 
 BOOKER = 'client'
 HOLD_MINUTES = 10
@@ -40,13 +40,11 @@ def refund(client: TestClient, headers: dict[str, str], booking_id: int, amount:
     )
 
 
-def stepped_up(client: TestClient, role: str, headers: dict[str, str]) -> dict[str, str]:
-    """Headers after re-authentication, for roles that need it before refunding."""
+def stepped_up(actors: Actors, role: str, headers: dict[str, str]) -> dict[str, str]:
+    """Headers after a fresh second factor, for roles that need one before refunding."""
     if not needs_step_up(role, "refund"):
         return headers
-    response = client.post(f"{API}/auth/step-up", headers=headers, json={"password": PASSWORD})
-    assert response.status_code == 200, response.text
-    return {"Authorization": f"Bearer {response.json()['access_token']}"}
+    return actors.step_up(headers)
 
 
 def test_browse_hold_pay_and_check_in(client: TestClient, actors: Actors) -> None:

@@ -26,6 +26,8 @@ ROLES: dict[str, dict[str, Any]] = {
      'permissions': ['browse', 'hold', 'view_bookings'],
      'refund_cap_minor': None,
      'scope': 'own',
+     'second_factors': [],
+     'sign_in': ['password'],
      'step_up_for': []},
     'guest': {'allowance': None,
      'booking_horizon_days': 2,
@@ -35,6 +37,8 @@ ROLES: dict[str, dict[str, Any]] = {
      'permissions': ['browse', 'hold', 'view_bookings'],
      'refund_cap_minor': None,
      'scope': 'own',
+     'second_factors': [],
+     'sign_in': ['password'],
      'step_up_for': []},
     'coach': {'allowance': None,
      'booking_horizon_days': None,
@@ -44,6 +48,8 @@ ROLES: dict[str, dict[str, Any]] = {
      'permissions': ['block_resources', 'view_bookings'],
      'refund_cap_minor': None,
      'scope': 'location',
+     'second_factors': [],
+     'sign_in': ['password'],
      'step_up_for': []},
     'manager': {'allowance': None,
      'booking_horizon_days': None,
@@ -65,6 +71,8 @@ ROLES: dict[str, dict[str, Any]] = {
                      'view_reports'],
      'refund_cap_minor': None,
      'scope': 'tenant',
+     'second_factors': [],
+     'sign_in': ['password'],
      'step_up_for': []},
 }
 
@@ -85,6 +93,7 @@ PUBLIC_ROUTES: frozenset[RouteKey] = frozenset({
 
 GENERATED_ROUTE_PERMISSIONS: dict[RouteKey, str] = {
     ('POST', '/api/v1/auth/logout'): 'authenticated',
+    ('POST', '/api/v1/auth/password'): 'authenticated',
     ('GET', '/api/v1/blocks'): 'block_resources',
     ('POST', '/api/v1/blocks'): 'block_resources',
     ('GET', '/api/v1/bookings'): 'view_bookings',
@@ -96,6 +105,7 @@ GENERATED_ROUTE_PERMISSIONS: dict[RouteKey, str] = {
     ('POST', '/api/v1/bookings/{booking_id}/no-show'): 'mark_no_show',
     ('POST', '/api/v1/bookings/{booking_id}/reschedule'): 'reschedule',
     ('GET', '/api/v1/locations'): 'browse',
+    ('GET', '/api/v1/metrics'): 'view_reports',
     ('GET', '/api/v1/offerings'): 'browse',
     ('PUT', '/api/v1/offerings/{offering_id}/price'): 'manage_pricing',
     ('GET', '/api/v1/reports/bookings'): 'view_reports',

@@ -11,6 +11,7 @@ from app.generated.api.routes import (
     bookings,
     catalog,
     health,
+    identity,
     payments,
     reports,
     slots,
@@ -21,6 +22,7 @@ from app.generated.permissions import PUBLIC_ROUTES, ROUTE_PERMISSIONS
 ROUTERS: list[APIRouter] = [
     health.router,
     auth.router,
+    identity.router,
     users.router,
     catalog.locations,
     catalog.offerings,

@@ -11,6 +11,8 @@ from app.generated.api.routes import (
     bookings,
     catalog,
     health,
+    identity,
+    mfa,
     payments,
     reports,
     slots,
@@ -21,6 +23,8 @@ from app.generated.permissions import PUBLIC_ROUTES, ROUTE_PERMISSIONS
 ROUTERS: list[APIRouter] = [
     health.router,
     auth.router,
+    mfa.router,
+    identity.router,
     users.router,
     catalog.locations,
     catalog.offerings,

@@ -11,6 +11,7 @@ from app.generated.api.routes import (
     bookings,
     catalog,
     health,
+    identity,
     reports,
     slots,
     users,
@@ -20,6 +21,7 @@ from app.generated.permissions import PUBLIC_ROUTES, ROUTE_PERMISSIONS
 ROUTERS: list[APIRouter] = [
     health.router,
     auth.router,
+    identity.router,
     users.router,
     catalog.locations,
     catalog.offerings,
