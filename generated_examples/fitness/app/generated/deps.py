@@ -8,7 +8,7 @@ unmapped routes are refused for everyone, everything else needs a valid token an
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from typing import Annotated
 
@@ -171,6 +171,29 @@ def require_step_up(principal: Principal, permission: str, *, now: int, max_age:
         headers={"WWW-Authenticate": challenge}, error="insufficient_user_authentication",
         acr_values=ACR_MULTI_FACTOR, max_age=max_age,
     )
+
+
+def fresh_second_factor(permission: str) -> Callable[..., Principal]:
+    """A dependency for routes the manifest marks for step-up: the caller, once
+    ``require_step_up`` is satisfied for ``permission`` at the app's clock.
+
+    Routes use the ``Annotated`` aliases below (``SteppedUpForRefund``) instead of calling
+    ``require_step_up`` themselves, so the check cannot be forgotten after the handler starts.
+    """
+
+    def stepped_up(principal: CurrentUser, clock: ClockDep, settings: SettingsDep) -> Principal:
+        require_step_up(
+            principal, permission, now=int(clock.now().timestamp()),
+            max_age=settings.step_up_max_age_seconds,
+        )
+        return principal
+
+    return stepped_up
+
+
+SteppedUpForRefund = Annotated[Principal, Depends(fresh_second_factor("refund"))]
+"""The caller of a refund, with a second factor in the last ``step_up_max_age_seconds``
+for roles the manifest marks (others pass as they are)."""
 
 
 def secured_router(prefix: str, tag: str) -> APIRouter:

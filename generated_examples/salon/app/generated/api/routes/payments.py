@@ -23,7 +23,7 @@ from app.generated.deps import (
     GatewayDep,
     SessionDep,
     SettingsDep,
-    require_step_up,
+    SteppedUpForRefund,
     secured_router,
 )
 from app.generated.holds import release_expired_holds
@@ -174,14 +174,11 @@ def _charge_reference(session: Session, booking: Booking) -> str:
 @router.post("/{booking_id}/refunds")
 def refund_booking(
     booking_id: int, body: RefundRequest, session: SessionDep, clock: ClockDep, settings: SettingsDep,
-    gateway: GatewayDep, principal: CurrentUser, idempotency_key: IdempotencyKey = None,
+    gateway: GatewayDep, principal: SteppedUpForRefund, idempotency_key: IdempotencyKey = None,
 ) -> BookingPublic:
     """Refund part of a booking: within the role's cap (403) and what was captured (422)."""
     key = _require_key(idempotency_key)
     now = clock.now()
-    require_step_up(
-        principal, "refund", now=int(now.timestamp()), max_age=settings.step_up_max_age_seconds
-    )
     booking = get_scoped_booking(session, principal, booking_id)
     request_hash = _request_hash(booking.id, body.amount_minor)
     if _replay(session, tenant_id=principal.tenant_id, kind="refund", key=key, request_hash=request_hash):
