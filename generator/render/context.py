@@ -29,6 +29,21 @@ from generator.manifest.money import format_minor, minor_digits
 API_PREFIX = "/api/v1"
 PUBLIC = "public"
 AUTHENTICATED = "authenticated"
+PROVISIONING = "provisioning"
+"""The identity provider's SCIM client (a provisioning token, not a role)."""
+SCIM_PREFIX = "/scim/v2"
+SCIM_ROUTES = (
+    ("GET", "/Users"),
+    ("POST", "/Users"),
+    ("GET", "/Users/{user_id}"),
+    ("PATCH", "/Users/{user_id}"),
+    ("DELETE", "/Users/{user_id}"),
+    ("GET", "/Groups"),
+    ("POST", "/Groups"),
+    ("GET", "/Groups/{group_id}"),
+    ("PATCH", "/Groups/{group_id}"),
+)
+"""SCIM 2.0 lives at its conventional root, outside the versioned API."""
 
 SEAT = "seat"
 UNIT = "unit"
@@ -100,6 +115,7 @@ def routes_for(manifest: Manifest) -> list[RouteSpec]:
         ("POST", "/bookings/{booking_id}/cancel", Permission.CANCEL, True),
         ("POST", "/bookings/{booking_id}/refunds", Permission.REFUND, payments),
         ("GET", "/reports/bookings", Permission.VIEW_REPORTS, True),
+        ("GET", "/reports/dormant-accounts", Permission.MANAGE_USERS, True),
         ("GET", "/blocks", Permission.BLOCK_RESOURCES, True),
         ("POST", "/blocks", Permission.BLOCK_RESOURCES, True),
     ]
@@ -108,6 +124,7 @@ def routes_for(manifest: Manifest) -> list[RouteSpec]:
         for method, path, permission, enabled in table
         if enabled
     ]
+    routes += [RouteSpec(method, SCIM_PREFIX + path, PROVISIONING) for method, path in SCIM_ROUTES]
     return sorted(routes, key=lambda route: (route.path, route.method))
 
 
@@ -315,6 +332,9 @@ def _identity_plan(manifest: Manifest) -> dict[str, Any]:
         "step_up_role": totp.id if totp and Permission.REFUND in totp.step_up_for else None,
         "no_totp_role": next(
             (role.id for role in ranked if SecondFactor.TOTP not in role.second_factors), None
+        ),
+        "users_manager": next(
+            (role.id for role in ranked if Permission.MANAGE_USERS in role.permissions), None
         ),
     }
 

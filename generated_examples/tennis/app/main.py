@@ -17,6 +17,7 @@ from app.custom import hooks
 from app.custom.routes import router as custom_router
 from app.generated import problems, signin
 from app.generated.api.main import ROUTERS, unmapped_routes
+from app.generated.api.routes import scim
 from app.generated.clock import Clock, SystemClock
 from app.generated.config import Settings
 from app.generated.db import create_tables, make_engine
@@ -51,6 +52,7 @@ def create_app(
     app.state.gateway = gateway or gateway_for(settings)
     problems.install(app)
     signin.install(app, settings)
+    scim.install(app)
 
     for router in ROUTERS:
         app.include_router(router)

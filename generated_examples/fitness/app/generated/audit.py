@@ -16,7 +16,11 @@ from sqlmodel import Session
 
 from app.generated.models import AuditEvent
 
-AUDITED_EVENTS: frozenset[str] = frozenset(['booking', 'payment', 'permission_change', 'price_change', 'refund'])
+ACCOUNT_LIFECYCLE = "account_lifecycle"
+"""Provisioning, deactivation and reactivation of accounts: audited whatever the manifest says,
+since they decide who can sign in at all."""
+
+AUDITED_EVENTS: frozenset[str] = frozenset(['booking', 'payment', 'permission_change', 'price_change', 'refund']) | {ACCOUNT_LIFECYCLE}
 
 security_log = structlog.get_logger("app.security")
 

@@ -16,7 +16,7 @@ from fastapi import APIRouter, Depends, Request
 from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
 from sqlmodel import Session
 
-from app.generated import sessions
+from app.generated import provisioning, sessions
 from app.generated.audit import security_event
 from app.generated.clock import Clock
 from app.generated.config import Settings
@@ -24,6 +24,7 @@ from app.generated.flags import permission_enabled
 from app.generated.models import User
 from app.generated.payments.gateway import PaymentGateway
 from app.generated.permissions import (
+    PROVISIONING,
     PUBLIC_ROUTES,
     ROLES,
     ROUTE_PERMISSIONS,
@@ -119,6 +120,9 @@ def authorize(
         security_event("access_denied", reason="feature_off", route=key[1], permission=permission)
         raise ProblemError(404, "not-found", "no such route")
 
+    if permission == PROVISIONING:
+        provisioning.check_client(credentials, settings)
+        return None
     if credentials is None:
         raise _unauthorized("sign in first")
     claims = decode_access_token(credentials.credentials, secret=settings.secret_key, now=clock.now())

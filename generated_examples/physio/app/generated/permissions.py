@@ -15,6 +15,9 @@ PUBLIC = "public"
 AUTHENTICATED = "authenticated"
 """Any signed-in account, whatever its role (e.g. reading one's own profile, signing out)."""
 
+PROVISIONING = "provisioning"
+"""The identity provider's SCIM client, holding the provisioning token: not a person or a role."""
+
 RouteKey = tuple[str, str]
 
 ROLES: dict[str, dict[str, Any]] = {
@@ -115,6 +118,7 @@ GENERATED_ROUTE_PERMISSIONS: dict[RouteKey, str] = {
     ('GET', '/api/v1/offerings'): 'browse',
     ('PUT', '/api/v1/offerings/{offering_id}/price'): 'manage_pricing',
     ('GET', '/api/v1/reports/bookings'): 'view_reports',
+    ('GET', '/api/v1/reports/dormant-accounts'): 'manage_users',
     ('GET', '/api/v1/resources'): 'browse',
     ('GET', '/api/v1/slots'): 'browse',
     ('POST', '/api/v1/slots'): 'manage_offerings',
@@ -123,6 +127,15 @@ GENERATED_ROUTE_PERMISSIONS: dict[RouteKey, str] = {
     ('POST', '/api/v1/users'): 'manage_users',
     ('GET', '/api/v1/users/me'): 'authenticated',
     ('PATCH', '/api/v1/users/{user_id}/role'): 'manage_users',
+    ('GET', '/scim/v2/Groups'): 'provisioning',
+    ('POST', '/scim/v2/Groups'): 'provisioning',
+    ('GET', '/scim/v2/Groups/{group_id}'): 'provisioning',
+    ('PATCH', '/scim/v2/Groups/{group_id}'): 'provisioning',
+    ('GET', '/scim/v2/Users'): 'provisioning',
+    ('POST', '/scim/v2/Users'): 'provisioning',
+    ('DELETE', '/scim/v2/Users/{user_id}'): 'provisioning',
+    ('GET', '/scim/v2/Users/{user_id}'): 'provisioning',
+    ('PATCH', '/scim/v2/Users/{user_id}'): 'provisioning',
 }
 
 ROUTE_PERMISSIONS: dict[RouteKey, str] = {

@@ -8,6 +8,7 @@ PostgreSQL database, created for one test and dropped after it.
 
 from __future__ import annotations
 
+import hashlib
 import itertools
 import os
 import secrets
@@ -43,6 +44,7 @@ DURATION = 60
 LOCATION = 'main_site'
 OFFERING = 'court'
 PASSWORD = "correct horse battery staple"  # pragma: allowlist secret
+SCIM_TOKEN = "scim-provisioning-token-for-tests"  # pragma: allowlist secret
 API = "/api/v1"
 
 _emails = itertools.count(1)
@@ -84,7 +86,10 @@ def database_url(tmp_path: Path) -> Iterator[str]:
 @pytest.fixture
 def app(database_url: str, clock: FixedClock, gateway: DevGateway) -> FastAPI:
     """The app on its own database."""
-    settings = Settings(environment="test", database_url=database_url)
+    settings = Settings(
+        environment="test", database_url=database_url,
+        scim_token_sha256=hashlib.sha256(SCIM_TOKEN.encode()).hexdigest(),
+    )
     return create_app(settings, clock=clock, gateway=gateway)
 
 

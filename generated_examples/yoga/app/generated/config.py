@@ -33,6 +33,8 @@ class Settings:
     rate_limit_storage: str = "memory://"
     """Where sign-in throttling counts failures: ``memory://`` or ``redis://host:port`` for
     several workers (the ``limits`` library's storage URIs)."""
+    scim_token_sha256: str = ""
+    """SHA-256 (hex) of the identity provider's SCIM provisioning token; empty turns SCIM off."""
     payment_gateway: str = "dev"
     tenant_key: str = 'yoga_studio'
 
@@ -46,6 +48,7 @@ class Settings:
             access_token_minutes=int(environ.get("APP_ACCESS_TOKEN_MINUTES", "5")),
             payment_gateway=environ.get("APP_PAYMENT_GATEWAY", "dev"),
             rate_limit_storage=environ.get("APP_RATE_LIMIT_STORAGE", "memory://"),
+            scim_token_sha256=environ.get("APP_SCIM_TOKEN_SHA256", ""),
         )
         settings.check()
         return settings

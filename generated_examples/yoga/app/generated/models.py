@@ -209,6 +209,8 @@ class User(SQLModel, table=True):
     is_active: bool = True
     failed_sign_ins: int = 0
     """Consecutive failed sign-ins; at ``throttle.MAX_CONSECUTIVE_FAILURES`` the account locks."""
+    external_id: str | None = Field(default=None, max_length=200)
+    """The identity provider's id for the account (SCIM ``externalId``)."""
 
 
 class RefreshToken(SQLModel, table=True):

@@ -14,6 +14,7 @@ from app.generated.api.routes import (
     identity,
     payments,
     reports,
+    scim,
     slots,
     users,
 )
@@ -32,6 +33,7 @@ ROUTERS: list[APIRouter] = [
     payments.router,
     reports.router,
     blocks.router,
+    scim.router,
 ]
 
 

@@ -15,6 +15,7 @@ from app.generated.api.routes import (
     mfa,
     payments,
     reports,
+    scim,
     slots,
     users,
 )
@@ -35,6 +36,7 @@ ROUTERS: list[APIRouter] = [
     payments.router,
     reports.router,
     blocks.router,
+    scim.router,
 ]
 
 

@@ -13,6 +13,7 @@ from app.generated.api.routes import (
     health,
     identity,
     reports,
+    scim,
     slots,
     users,
 )
@@ -30,6 +31,7 @@ ROUTERS: list[APIRouter] = [
     bookings.router,
     reports.router,
     blocks.router,
+    scim.router,
 ]
 
 

@@ -3,9 +3,13 @@
 
 from __future__ import annotations
 
+from typing import Annotated, Any
+
+from fastapi import Query
 from sqlmodel import col, func, select
 
-from app.generated.deps import CurrentUser, SessionDep, secured_router
+from app.generated import provisioning
+from app.generated.deps import ClockDep, CurrentUser, SessionDep, secured_router
 from app.generated.models import Booking, BookingStatus, Location, LocationReport
 from app.generated.policy import location_bound
 from app.generated.seed import CURRENCY
@@ -40,3 +44,14 @@ def read_booking_report(session: SessionDep, principal: CurrentUser) -> list[Loc
         )
         for location_id, name, count, captured, refunded in session.exec(statement)
     ]
+
+
+@router.get("/dormant-accounts")
+def read_dormant_accounts(
+    session: SessionDep, clock: ClockDep, principal: CurrentUser,
+    days: Annotated[int, Query(ge=1, le=3650)] = 90,
+) -> list[dict[str, Any]]:
+    """Active accounts nobody has signed in to for ``days`` days: candidates to deprovision."""
+    return provisioning.dormant_accounts(
+        session=session, tenant_id=principal.tenant_id, now=clock.now(), days=days
+    )
