@@ -22,6 +22,7 @@ from generator.manifest.model import (
     RoleKind,
     Scope,
     SecondFactor,
+    SignInMethod,
     Weekday,
 )
 from generator.manifest.money import format_minor, minor_digits
@@ -81,6 +82,7 @@ def routes_for(manifest: Manifest) -> list[RouteSpec]:
     """Every API route the app gets; the single source of the route->permission map."""
     payments = manifest.payments.provider is not PaymentProvider.NONE
     modes = {booking_mode(offering) for offering in manifest.offerings}
+    passkeys = _uses_passkeys(manifest)
     table: list[tuple[str, str, str, bool]] = [
         ("GET", "/health", PUBLIC, True),
         ("GET", "/health/features", PUBLIC, True),
@@ -92,6 +94,12 @@ def routes_for(manifest: Manifest) -> list[RouteSpec]:
         ("POST", "/auth/password", AUTHENTICATED, True),
         ("POST", "/auth/totp", AUTHENTICATED, _uses_totp(manifest)),
         ("POST", "/auth/totp/confirm", AUTHENTICATED, _uses_totp(manifest)),
+        ("POST", "/auth/passkeys/register/options", AUTHENTICATED, passkeys),
+        ("POST", "/auth/passkeys/invite/options", PUBLIC, passkeys),
+        ("POST", "/auth/passkeys/register", PUBLIC, passkeys),
+        ("POST", "/auth/passkeys/login/options", PUBLIC, passkeys),
+        ("POST", "/auth/passkeys/login", PUBLIC, passkeys),
+        ("POST", "/users/{user_id}/passkey-invite", Permission.MANAGE_USERS, passkeys),
         ("GET", "/metrics", Permission.VIEW_REPORTS, True),
         ("GET", "/users/me", AUTHENTICATED, True),
         ("GET", "/users", Permission.MANAGE_USERS, True),
@@ -158,6 +166,14 @@ def _uses_totp(manifest: Manifest) -> bool:
     return any(SecondFactor.TOTP in role.second_factors for role in manifest.roles)
 
 
+def _uses_passkeys(manifest: Manifest) -> bool:
+    """Whether any role signs in (or steps up) with a passkey."""
+    return any(
+        SignInMethod.PASSKEY in role.sign_in or SecondFactor.PASSKEY in role.second_factors
+        for role in manifest.roles
+    )
+
+
 def build_context(manifest: Manifest, manifest_sha256: str) -> dict[str, Any]:
     """Everything the templates may use, as plain, sorted data."""
     customer = _customer_role(manifest)
@@ -171,6 +187,7 @@ def build_context(manifest: Manifest, manifest_sha256: str) -> dict[str, Any]:
         "customer_role": customer.id if customer else None,
         "has_step_up": _has_step_up(manifest),
         "uses_totp": _uses_totp(manifest),
+        "uses_passkeys": _uses_passkeys(manifest),
         "routes": [asdict(route) for route in routes_for(manifest)],
         "catalog": _catalog_routes(manifest),
         "seed": _seed(manifest),
@@ -332,6 +349,9 @@ def _identity_plan(manifest: Manifest) -> dict[str, Any]:
         "step_up_role": totp.id if totp and Permission.REFUND in totp.step_up_for else None,
         "no_totp_role": next(
             (role.id for role in ranked if SecondFactor.TOTP not in role.second_factors), None
+        ),
+        "passkey_role": next(
+            (role.id for role in ranked if SignInMethod.PASSKEY in role.sign_in), None
         ),
         "users_manager": next(
             (role.id for role in ranked if Permission.MANAGE_USERS in role.permissions), None

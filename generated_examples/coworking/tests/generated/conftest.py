@@ -32,6 +32,7 @@ from app.generated.config import Settings
 from app.generated.holds import slot_capacity
 from app.generated.models import Location, Offering, Slot, Tenant
 from app.generated.payments.dev import DevGateway
+from app.generated.permissions import ROLES
 from app.generated.security import use_fast_hashing_for_tests
 from app.main import create_app
 
@@ -140,7 +141,9 @@ class Actors:
         self.last_user_id = user.id
         self.last_email = email
         # Accounts of another tenant cannot sign in to this app; they only own rows.
-        return self.login(email) if tenant_id is None else {}
+        if tenant_id is not None:
+            return {}
+        return self.login(email)
 
     def login(self, email: str, password: str = PASSWORD) -> dict[str, str]:
         """Sign in and return bearer headers (the refresh token is kept in ``last_refresh``)."""

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from datetime import datetime, time
 from enum import StrEnum
-from typing import Annotated
+from typing import Annotated, Any
 
 from pydantic import ConfigDict, StringConstraints
 from pydantic import Field as Constraint
@@ -281,6 +281,39 @@ class TokenPair(SQLModel):
     refresh_token: str | None = None
     token_type: str = "bearer"
     expires_in: int
+
+
+class PasskeyOptions(SQLModel):
+    """WebAuthn options for ``navigator.credentials.create/get``, and the ceremony they belong to."""
+
+    ceremony_id: str
+    public_key: dict[str, Any]
+
+
+class PasskeyInviteRequest(Body):
+    """The invite token an admin handed out."""
+
+    invite: str = Field(min_length=16, max_length=100)
+
+
+class PasskeySignInOptionsRequest(Body):
+    """Optionally the email, to list that account's passkeys; without it, any discoverable one."""
+
+    email: Email | None = None
+
+
+class PasskeyResponse(Body):
+    """The authenticator's answer (``PublicKeyCredential`` as JSON) for a ceremony."""
+
+    ceremony_id: str = Field(min_length=16, max_length=64)
+    credential: dict[str, Any]
+
+
+class PasskeyInviteCreated(SQLModel):
+    """An invite: give it to the person, it works once before ``expires_at``."""
+
+    invite: str
+    expires_at: datetime
 
 
 class SlotCreate(Body):
@@ -564,6 +597,45 @@ class TotpCredential(SQLModel, table=True):
     last_used_step: int | None = None
     """The RFC 6238 time-step of the last accepted code; a code at or before it is refused."""
     created_at: datetime = Field(sa_column=utc_column())
+
+
+class PasskeyCredential(SQLModel, table=True):
+    """A WebAuthn credential (passkey): its public key and signature counter, never a secret."""
+
+    id: int | None = Field(default=None, primary_key=True)
+    tenant_id: int = Field(foreign_key="tenant.id", index=True)
+    user_id: int = Field(foreign_key="user.id", index=True)
+    credential_id: str = Field(unique=True, max_length=1400)
+    """Base64url, as the authenticator named it."""
+    public_key: str = Field(max_length=2000)
+    """The COSE public key, base64url."""
+    sign_count: int = 0
+    created_at: datetime = Field(sa_column=utc_column())
+    last_used_at: datetime | None = Field(default=None, sa_column=nullable_utc_column())
+
+
+class WebAuthnCeremony(SQLModel, table=True):
+    """One registration or sign-in ceremony: its challenge, for whom, spent once, soon stale."""
+
+    id: str = Field(primary_key=True, max_length=64)
+    tenant_id: int = Field(foreign_key="tenant.id", index=True)
+    purpose: str = Field(max_length=20)
+    user_id: int | None = Field(default=None, foreign_key="user.id")
+    invite_id: int | None = Field(default=None, foreign_key="passkeyinvite.id")
+    challenge: str = Field(max_length=200)
+    expires_at: datetime = Field(sa_column=utc_column())
+    used_at: datetime | None = Field(default=None, sa_column=nullable_utc_column())
+
+
+class PasskeyInvite(SQLModel, table=True):
+    """A single-use link an admin gives a passkey-only account to register its first passkey."""
+
+    id: int | None = Field(default=None, primary_key=True)
+    tenant_id: int = Field(foreign_key="tenant.id", index=True)
+    user_id: int = Field(foreign_key="user.id", index=True)
+    token_hash: str = Field(unique=True, max_length=64)
+    expires_at: datetime = Field(sa_column=utc_column())
+    used_at: datetime | None = Field(default=None, sa_column=nullable_utc_column())
 
 
 @event.listens_for(AuditEvent, "before_update")

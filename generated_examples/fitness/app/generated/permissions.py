@@ -70,6 +70,10 @@ CUSTOMER_ROLE: str | None = 'guest'
 
 PUBLIC_ROUTES: frozenset[RouteKey] = frozenset({
     ('POST', '/api/v1/auth/login'),
+    ('POST', '/api/v1/auth/passkeys/invite/options'),
+    ('POST', '/api/v1/auth/passkeys/login'),
+    ('POST', '/api/v1/auth/passkeys/login/options'),
+    ('POST', '/api/v1/auth/passkeys/register'),
     ('POST', '/api/v1/auth/refresh'),
     ('POST', '/api/v1/auth/register'),
     ('GET', '/api/v1/health'),
@@ -78,6 +82,7 @@ PUBLIC_ROUTES: frozenset[RouteKey] = frozenset({
 
 GENERATED_ROUTE_PERMISSIONS: dict[RouteKey, str] = {
     ('POST', '/api/v1/auth/logout'): 'authenticated',
+    ('POST', '/api/v1/auth/passkeys/register/options'): 'authenticated',
     ('POST', '/api/v1/auth/password'): 'authenticated',
     ('POST', '/api/v1/auth/step-up'): 'authenticated',
     ('POST', '/api/v1/auth/totp'): 'authenticated',
@@ -105,6 +110,7 @@ GENERATED_ROUTE_PERMISSIONS: dict[RouteKey, str] = {
     ('GET', '/api/v1/users'): 'manage_users',
     ('POST', '/api/v1/users'): 'manage_users',
     ('GET', '/api/v1/users/me'): 'authenticated',
+    ('POST', '/api/v1/users/{user_id}/passkey-invite'): 'manage_users',
     ('PATCH', '/api/v1/users/{user_id}/role'): 'manage_users',
     ('GET', '/scim/v2/Groups'): 'provisioning',
     ('POST', '/scim/v2/Groups'): 'provisioning',

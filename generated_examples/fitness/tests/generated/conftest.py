@@ -26,14 +26,17 @@ from sqlalchemy import text
 from sqlalchemy.engine import make_url
 from sqlmodel import Session, create_engine, select
 
-from app.generated import crud
+from app.generated import crud, passkeys
 from app.generated.clock import FixedClock
 from app.generated.config import Settings
 from app.generated.holds import slot_capacity
-from app.generated.models import Location, Offering, Slot, Tenant
+from app.generated.models import Location, Offering, Slot, Tenant, User
 from app.generated.payments.dev import DevGateway
+from app.generated.permissions import ROLES
 from app.generated.security import use_fast_hashing_for_tests
 from app.main import create_app
+
+from .authenticator import SoftAuthenticator
 
 use_fast_hashing_for_tests()
 
@@ -114,6 +117,7 @@ class Actors:
         self.client = client
         self.session = session
         self.tenant = session.exec(select(Tenant)).first()
+        self.authenticator = SoftAuthenticator()
 
     def location_id(self, key: str = LOCATION) -> int:
         """The id of a seeded location."""
@@ -140,7 +144,39 @@ class Actors:
         self.last_user_id = user.id
         self.last_email = email
         # Accounts of another tenant cannot sign in to this app; they only own rows.
-        return self.login(email) if tenant_id is None else {}
+        if tenant_id is not None:
+            return {}
+        if "password" not in ROLES[role]["sign_in"]:
+            return self.sign_in_with_new_passkey(user)
+        return self.login(email)
+
+    def sign_in_with_new_passkey(self, user: User) -> dict[str, str]:
+        """Register a passkey through an admin's invite, then sign in with it, as staff would."""
+        invite, _ = passkeys.new_invite(session=self.session, user=user, now=self.client.app.state.clock.now())  # type: ignore[attr-defined]
+        self.register_passkey(invite)
+        return self.passkey_login()
+
+    def register_passkey(self, invite: str) -> None:
+        """Register a new passkey of the authenticator with an invite."""
+        options = self.client.post(f"{API}/auth/passkeys/invite/options", json={"invite": invite})
+        assert options.status_code == 200, options.text
+        answer = self.authenticator.create(options.json()["public_key"])
+        registered = self.client.post(
+            f"{API}/auth/passkeys/register", json={"ceremony_id": options.json()["ceremony_id"], "credential": answer}
+        )
+        assert registered.status_code == 201, registered.text
+
+    def passkey_login(self) -> dict[str, str]:
+        """Sign in with the authenticator's newest passkey."""
+        options = self.client.post(f"{API}/auth/passkeys/login/options")
+        assert options.status_code == 200, options.text
+        answer = self.authenticator.get(options.json()["public_key"])
+        response = self.client.post(
+            f"{API}/auth/passkeys/login", json={"ceremony_id": options.json()["ceremony_id"], "credential": answer}
+        )
+        assert response.status_code == 200, response.text
+        self.last_refresh = response.json()["refresh_token"]
+        return {"Authorization": f"Bearer {response.json()['access_token']}"}
 
     def login(self, email: str, password: str = PASSWORD) -> dict[str, str]:
         """Sign in and return bearer headers (the refresh token is kept in ``last_refresh``)."""

@@ -107,4 +107,8 @@ def test_admin_creates_staff_accounts(client: TestClient, actors: Actors) -> Non
     }
     response = client.post(f"{API}/users", headers=headers, json=body)
     assert response.status_code == 201, response.text
-    assert actors.login("staff@example.com")
+    # A passkey-only role: the manager hands out an invite, the person registers a passkey.
+    invite = client.post(f"{API}/users/{response.json()['id']}/passkey-invite", headers=headers)
+    assert invite.status_code == 201, invite.text
+    actors.register_passkey(invite.json()["invite"])
+    assert client.get(f"{API}/users/me", headers=actors.passkey_login()).json()["email"] == "staff@example.com"

@@ -18,6 +18,10 @@ from .conftest import API, Actors
 
 EXPECTED_PUBLIC = {
     ('POST', '/api/v1/auth/login'),
+    ('POST', '/api/v1/auth/passkeys/invite/options'),
+    ('POST', '/api/v1/auth/passkeys/login'),
+    ('POST', '/api/v1/auth/passkeys/login/options'),
+    ('POST', '/api/v1/auth/passkeys/register'),
     ('POST', '/api/v1/auth/refresh'),
     ('POST', '/api/v1/auth/register'),
     ('GET', '/api/v1/health'),

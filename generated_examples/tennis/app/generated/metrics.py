@@ -12,7 +12,7 @@ from fastapi import Request
 from prometheus_client import CollectorRegistry, Counter, Gauge, generate_latest
 from sqlmodel import Session, col, func, select
 
-from app.generated.models import TotpCredential, User
+from app.generated.models import PasskeyCredential, TotpCredential, User
 from app.generated.permissions import ROLES
 
 
@@ -33,7 +33,7 @@ class IdentityMetrics:
             "active_accounts", "Active accounts by role", ["role"], registry=self.registry
         )
         self.mfa_accounts = Gauge(
-            "mfa_enrolled_accounts", "Active accounts with a confirmed second factor, by role",
+            "mfa_enrolled_accounts", "Active accounts with a confirmed TOTP app or a passkey, by role",
             ["role"], registry=self.registry,
         )
         self.mfa_adoption = Gauge(
@@ -59,11 +59,13 @@ class IdentityMetrics:
                 .group_by(User.role)
             ).all()
         )
+        second_factor = select(TotpCredential.user_id).where(col(TotpCredential.confirmed)).union(
+            select(PasskeyCredential.user_id)
+        )
         enrolled = dict(
             session.exec(
                 select(User.role, func.count())
-                .join(TotpCredential, col(TotpCredential.user_id) == User.id)
-                .where(User.tenant_id == tenant_id, col(User.is_active), col(TotpCredential.confirmed))
+                .where(User.tenant_id == tenant_id, col(User.is_active), col(User.id).in_(second_factor))
                 .group_by(User.role)
             ).all()
         )

@@ -35,6 +35,10 @@ class Settings:
     several workers (the ``limits`` library's storage URIs)."""
     scim_token_sha256: str = ""
     """SHA-256 (hex) of the identity provider's SCIM provisioning token; empty turns SCIM off."""
+    webauthn_rp_id: str = "localhost"
+    """The passkeys' relying party: the site's registrable domain, without scheme or port."""
+    webauthn_origin: str = "http://localhost:8000"
+    """The exact origin browsers report in passkey ceremonies (``https://`` in production)."""
     payment_gateway: str = "dev"
     tenant_key: str = 'yoga_studio'
 
@@ -49,6 +53,8 @@ class Settings:
             payment_gateway=environ.get("APP_PAYMENT_GATEWAY", "dev"),
             rate_limit_storage=environ.get("APP_RATE_LIMIT_STORAGE", "memory://"),
             scim_token_sha256=environ.get("APP_SCIM_TOKEN_SHA256", ""),
+            webauthn_rp_id=environ.get("APP_WEBAUTHN_RP_ID", cls.webauthn_rp_id),
+            webauthn_origin=environ.get("APP_WEBAUTHN_ORIGIN", cls.webauthn_origin),
         )
         settings.check()
         return settings
@@ -69,5 +75,7 @@ class Settings:
             )
         if self.payment_gateway == "dev":
             raise RuntimeError("the dev payment gateway cannot take real money; set APP_PAYMENT_GATEWAY")
+        if not self.webauthn_origin.startswith("https://"):
+            raise RuntimeError("passkeys need an https:// origin in production; set APP_WEBAUTHN_ORIGIN")
         if not 1 <= self.access_token_minutes <= 15:
             raise RuntimeError("access tokens must live between 1 and 15 minutes")

@@ -10,17 +10,18 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import datetime
-from typing import Annotated
+from typing import Annotated, Any
 
 from fastapi import Depends, FastAPI, Request
 from sqlmodel import Session
 
-from app.generated import totp
+from app.generated import passkeys, totp
 from app.generated.audit import security_event
 from app.generated.config import Settings
 from app.generated.crud import get_user_by_email
 from app.generated.metrics import IdentityMetrics, get_metrics
 from app.generated.models import User
+from app.generated.permissions import ROLES
 from app.generated.problems import ProblemError
 from app.generated.security import ACR_MULTI_FACTOR, ACR_SINGLE_FACTOR, verify_password
 from app.generated.throttle import MAX_CONSECUTIVE_FAILURES, SignInThrottle, source_of
@@ -82,6 +83,7 @@ def with_password(
         _failed(session, attempt, email, user, method, "wrong email or password")
     assert user is not None and user.id is not None
     _check_account(user, attempt, method)
+    _check_method(user, attempt, "password")
 
     if not totp.has_confirmed(session, user.id):
         return Proof(user, ACR_SINGLE_FACTOR, ("pwd",))
@@ -93,6 +95,35 @@ def with_password(
         )
     _check_code(session, attempt, user, code, method)
     return Proof(user, ACR_MULTI_FACTOR, ("pwd", "otp"))
+
+
+def with_passkey(
+    *, session: Session, attempt: Attempt, ceremony_id: str, credential: dict[str, Any],
+) -> Proof:
+    """The account whose passkey (with user verification) answered the ceremony."""
+    _check_throttle(attempt, None, "passkey")
+    try:
+        user = passkeys.authenticate(
+            session=session, ceremony_id=ceremony_id, credential=credential,
+            settings=attempt.settings, now=attempt.now,
+        )
+    except ProblemError as error:
+        if error.status == 401:
+            _failed(session, attempt, None, None, "passkey", error.detail)
+        raise
+    _check_account(user, attempt, "passkey")
+    _check_method(user, attempt, "passkey")
+    return Proof(user, ACR_MULTI_FACTOR, ("hwk", "user"))
+
+
+def _check_method(user: User, attempt: Attempt, method: str) -> None:
+    """The manifest decides how each role signs in: a password is no way in for a passkey-only
+    role (and the answer is the same as for a wrong password, so it reveals nothing)."""
+    if method in ROLES[user.role]["sign_in"]:
+        return
+    attempt.metrics.sign_in(method, "method_not_allowed")
+    security_event("sign_in_refused", user_id=user.id, reason="method_not_allowed", method=method)
+    raise ProblemError(401, "unauthorized", "wrong email or password" if method == "password" else f"this account does not sign in with {method}")
 
 
 def check_password(*, session: Session, attempt: Attempt, user: User, password: str) -> None:
@@ -115,7 +146,7 @@ def with_second_factor(*, session: Session, attempt: Attempt, user: User, code: 
     return Proof(user, ACR_MULTI_FACTOR, ("otp",))
 
 
-def _check_throttle(attempt: Attempt, email: str, method: str) -> None:
+def _check_throttle(attempt: Attempt, email: str | None, method: str) -> None:
     try:
         attempt.throttle.check(tenant_id=attempt.tenant_id, account=email, source=attempt.source)
     except ProblemError:
@@ -150,7 +181,7 @@ def _check_code(session: Session, attempt: Attempt, user: User, code: str, metho
 
 
 def _failed(
-    session: Session, attempt: Attempt, email: str, user: User | None, method: str, detail: str,
+    session: Session, attempt: Attempt, email: str | None, user: User | None, method: str, detail: str,
 ) -> None:
     """Count a failure everywhere it counts, then refuse."""
     attempt.throttle.failed(tenant_id=attempt.tenant_id, account=email, source=attempt.source)

@@ -38,19 +38,22 @@ class SignInThrottle:
     def __init__(self, storage_uri: str) -> None:
         self._limiter = MovingWindowRateLimiter(storage_from_string(storage_uri))
 
-    def check(self, *, tenant_id: int, account: str, source: str) -> None:
-        """429 with ``Retry-After`` when the account or the source has failed too often."""
+    def check(self, *, tenant_id: int, account: str | None, source: str) -> None:
+        """429 with ``Retry-After`` when the account or the source has failed too often.
+
+        ``account`` is ``None`` where the attempt names none before it is verified (a passkey).
+        """
         for scope, limits, key in (
-            ("account", ACCOUNT_LIMITS, f"{tenant_id}:{account}"),
+            ("account", ACCOUNT_LIMITS if account is not None else [], f"{tenant_id}:{account}"),
             ("source", SOURCE_LIMITS, f"{tenant_id}:{source}"),
         ):
             for limit in limits:
                 if not self._limiter.test(limit, "sign-in", scope, key):
                     self._refuse(limit, scope, key)
 
-    def failed(self, *, tenant_id: int, account: str, source: str) -> None:
-        """Count one failure against both the account and the source."""
-        for limit in ACCOUNT_LIMITS:
+    def failed(self, *, tenant_id: int, account: str | None, source: str) -> None:
+        """Count one failure against both the account (when known) and the source."""
+        for limit in ACCOUNT_LIMITS if account is not None else []:
             self._limiter.hit(limit, "sign-in", "account", f"{tenant_id}:{account}")
         for limit in SOURCE_LIMITS:
             self._limiter.hit(limit, "sign-in", "source", f"{tenant_id}:{source}")
