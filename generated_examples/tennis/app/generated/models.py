@@ -211,6 +211,8 @@ class User(SQLModel, table=True):
     """Consecutive failed sign-ins; at ``throttle.MAX_CONSECUTIVE_FAILURES`` the account locks."""
     external_id: str | None = Field(default=None, max_length=200)
     """The identity provider's id for the account (SCIM ``externalId``)."""
+    oidc_subject: str | None = Field(default=None, max_length=400, index=True)
+    """``issuer#sub`` of the single sign-on identity linked to the account on its first use."""
 
 
 class RefreshToken(SQLModel, table=True):
@@ -623,6 +625,18 @@ class WebAuthnCeremony(SQLModel, table=True):
     user_id: int | None = Field(default=None, foreign_key="user.id")
     invite_id: int | None = Field(default=None, foreign_key="passkeyinvite.id")
     challenge: str = Field(max_length=200)
+    expires_at: datetime = Field(sa_column=utc_column())
+    used_at: datetime | None = Field(default=None, sa_column=nullable_utc_column())
+
+
+class OidcLogin(SQLModel, table=True):
+    """A single sign-on in progress: its state (hashed), browser binding, nonce and verifier."""
+
+    state_hash: str = Field(primary_key=True, max_length=64)
+    binding_hash: str = Field(max_length=64)
+    tenant_id: int = Field(foreign_key="tenant.id", index=True)
+    nonce: str = Field(max_length=100)
+    code_verifier: str = Field(max_length=200)
     expires_at: datetime = Field(sa_column=utc_column())
     used_at: datetime | None = Field(default=None, sa_column=nullable_utc_column())
 

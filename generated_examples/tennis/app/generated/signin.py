@@ -12,6 +12,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Annotated, Any
 
+import httpx
 from fastapi import Depends, FastAPI, Request
 from sqlmodel import Session
 
@@ -31,6 +32,7 @@ def install(app: FastAPI, settings: Settings) -> None:
     """Give the app its sign-in throttle and its identity metrics."""
     app.state.sign_in_throttle = SignInThrottle(settings.rate_limit_storage)
     app.state.identity_metrics = IdentityMetrics()
+    app.state.oidc_http = httpx.Client(timeout=httpx.Timeout(5.0), follow_redirects=False)
 
 
 def get_throttle(request: Request) -> SignInThrottle:
