@@ -166,6 +166,18 @@ def test_a_callback_is_good_once(client: TestClient, actors: Actors) -> None:
     assert client.get(callback).status_code == 400
 
 
+def test_redirect_uris_match_exactly(client: TestClient, actors: Actors) -> None:
+    """The app sends its one registered URI; the provider refuses any other, even a longer path."""
+    started = start(client, "anyone@example.com")
+    parts = urlsplit(started.headers["location"])
+    query = {key: values[0] for key, values in parse_qs(parts.query).items()}
+
+    with httpx.Client(follow_redirects=False, timeout=10) as browser:
+        for other in (REDIRECT_URI + "/../evil", "http://evil.example/callback"):
+            answer = browser.get(f"{parts.scheme}://{parts.netloc}{parts.path}", params={**query, "redirect_uri": other})
+            assert answer.status_code == 400 and "location" not in answer.headers
+
+
 def test_the_provider_cannot_create_accounts(client: TestClient, actors: Actors) -> None:
     """An identity with no account here, or an unverified email, signs nobody in."""
     actors.user(OIDC_ROLE, location=LOCATION)

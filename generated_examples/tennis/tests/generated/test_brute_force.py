@@ -3,14 +3,18 @@
 
 from __future__ import annotations
 
+import os
+import secrets
 from datetime import UTC, datetime, timedelta
 
+import pytest
 import time_machine
 from fastapi.testclient import TestClient
 from sqlmodel import Session
 
 from app.generated.models import User
-from app.generated.throttle import ACCOUNT_LIMITS, MAX_CONSECUTIVE_FAILURES, SOURCE_LIMITS
+from app.generated.problems import ProblemError
+from app.generated.throttle import ACCOUNT_LIMITS, MAX_CONSECUTIVE_FAILURES, SOURCE_LIMITS, SignInThrottle
 
 from .conftest import API, PASSWORD, Actors
 
@@ -99,3 +103,18 @@ def test_a_success_resets_the_consecutive_count(client: TestClient, actors: Acto
     assert attempt(client, email, PASSWORD) == 200
     session.refresh(user)
     assert user.failed_sign_ins == 0
+
+
+def test_workers_share_the_throttle_through_redis() -> None:
+    """Two workers on one Redis (``TEST_REDIS_URL``) count the same failures: no worker-hopping."""
+    url = os.environ.get("TEST_REDIS_URL", "redis://127.0.0.1:6379")
+    tenant_id = 10**9 + secrets.randbelow(10**9)  # keys no other run uses
+    first, second = SignInThrottle(url), SignInThrottle(url)
+    for _ in range(PER_MINUTE_ACCOUNT):
+        first.failed(tenant_id=tenant_id, account="shared@example.com", source="192.0.2.1")
+
+    with pytest.raises(ProblemError) as refused:
+        second.check(tenant_id=tenant_id, account="shared@example.com", source="192.0.2.2")
+
+    assert refused.value.status == 429
+    second.check(tenant_id=tenant_id, account="other@example.com", source="192.0.2.2")
