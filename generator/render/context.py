@@ -107,6 +107,7 @@ def routes_for(manifest: Manifest) -> list[RouteSpec]:
         ("GET", "/users", Permission.MANAGE_USERS, True),
         ("POST", "/users", Permission.MANAGE_USERS, True),
         ("PATCH", "/users/{user_id}/role", Permission.MANAGE_USERS, True),
+        ("POST", "/users/{user_id}/unlock", Permission.MANAGE_USERS, True),
         ("GET", "/locations", Permission.BROWSE, True),
         ("GET", "/offerings", Permission.BROWSE, True),
         ("PUT", "/offerings/{offering_id}/price", Permission.MANAGE_PRICING, True),

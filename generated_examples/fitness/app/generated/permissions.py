@@ -112,6 +112,7 @@ GENERATED_ROUTE_PERMISSIONS: dict[RouteKey, str] = {
     ('GET', '/api/v1/users/me'): 'authenticated',
     ('POST', '/api/v1/users/{user_id}/passkey-invite'): 'manage_users',
     ('PATCH', '/api/v1/users/{user_id}/role'): 'manage_users',
+    ('POST', '/api/v1/users/{user_id}/unlock'): 'manage_users',
     ('GET', '/scim/v2/Groups'): 'provisioning',
     ('POST', '/scim/v2/Groups'): 'provisioning',
     ('GET', '/scim/v2/Groups/{group_id}'): 'provisioning',

@@ -127,6 +127,7 @@ GENERATED_ROUTE_PERMISSIONS: dict[RouteKey, str] = {
     ('POST', '/api/v1/users'): 'manage_users',
     ('GET', '/api/v1/users/me'): 'authenticated',
     ('PATCH', '/api/v1/users/{user_id}/role'): 'manage_users',
+    ('POST', '/api/v1/users/{user_id}/unlock'): 'manage_users',
     ('GET', '/scim/v2/Groups'): 'provisioning',
     ('POST', '/scim/v2/Groups'): 'provisioning',
     ('GET', '/scim/v2/Groups/{group_id}'): 'provisioning',

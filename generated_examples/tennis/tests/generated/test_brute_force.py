@@ -88,6 +88,10 @@ def test_the_account_locks_at_the_ceiling(client: TestClient, actors: Actors, se
     assert locked.status_code == 423
     assert "locked" in locked.json()["detail"]
 
+    manager = actors.user('manager', location=None)
+    assert client.post(f"{API}/users/{user.id}/unlock", headers=manager).status_code == 204
+    assert actors.login(email)
+
 
 def test_a_success_resets_the_consecutive_count(client: TestClient, actors: Actors, session: Session) -> None:
     """Only consecutive failures count towards the lock."""

@@ -70,3 +70,20 @@ def update_user_role(
     session.commit()
     session.refresh(user)
     return UserPublic.model_validate(user)
+
+
+@router.post("/{user_id}/unlock", status_code=204)
+def unlock_user(user_id: int, session: SessionDep, clock: ClockDep, principal: CurrentUser) -> None:
+    """Clear an account's consecutive failed sign-ins after it locked; audited."""
+    user = session.get(User, user_id)
+    if user is None or user.tenant_id != principal.tenant_id:
+        raise ProblemError(404, "not-found", "user not found")
+    audit.record(
+        session, tenant_id=principal.tenant_id, at=clock.now(), actor_id=principal.user_id,
+        event=audit.ACCOUNT_LIFECYCLE, action="unlock", subject=f"user:{user.id}",
+        failed_sign_ins=user.failed_sign_ins,
+    )
+    audit.security_event("account_unlocked", user_id=user.id, by=principal.user_id)
+    user.failed_sign_ins = 0
+    session.add(user)
+    session.commit()
