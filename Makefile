@@ -25,7 +25,7 @@ $(BIN)/bookwright: pyproject.toml
 node_modules/.package-lock.json: package.json package-lock.json
 	npm ci --no-audit --no-fund
 
-setup: $(BIN)/bookwright node_modules/.package-lock.json
+setup: $(BIN)/bookwright
 
 demo: setup
 	$(BIN)/bookwright new --spec tests/fixtures/specs/fitness-studio.md --out $(DEMO_OUT)
@@ -43,7 +43,7 @@ checks: setup
 	$(BIN)/bookwright regenerate --check
 	$(BIN)/bookwright scan-secrets templates guardrails generated_examples
 
-test: setup lint typecheck checks
+test: setup node_modules/.package-lock.json lint typecheck checks
 	$(BIN)/python -m pytest -q
 
 bench: setup
