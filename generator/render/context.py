@@ -38,6 +38,7 @@ SCIM_ROUTES = (
     ("POST", "/Users"),
     ("GET", "/Users/{user_id}"),
     ("PATCH", "/Users/{user_id}"),
+    ("PUT", "/Users/{user_id}"),
     ("DELETE", "/Users/{user_id}"),
     ("GET", "/Groups"),
     ("POST", "/Groups"),

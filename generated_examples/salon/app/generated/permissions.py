@@ -117,6 +117,7 @@ GENERATED_ROUTE_PERMISSIONS: dict[RouteKey, str] = {
     ('DELETE', '/scim/v2/Users/{user_id}'): 'provisioning',
     ('GET', '/scim/v2/Users/{user_id}'): 'provisioning',
     ('PATCH', '/scim/v2/Users/{user_id}'): 'provisioning',
+    ('PUT', '/scim/v2/Users/{user_id}'): 'provisioning',
 }
 
 ROUTE_PERMISSIONS: dict[RouteKey, str] = {

@@ -125,6 +125,19 @@ def test_deactivation_ends_live_sessions_and_blocks_sign_in(
     assert [row.subject for row in audit] == [f"user:{actors.last_user_id}"]
 
 
+def test_a_put_with_active_false_deactivates(client: TestClient, actors: Actors) -> None:
+    """Providers that update by PUT (Okta) deactivate with the whole resource and ``active`` off."""
+    headers = actors.user(ROLE, location=LOCATION)
+    scim_id = scim_id_of(client, actors.last_email)
+    resource = client.get(f"{SCIM}/Users/{scim_id}", headers=HEADERS).json()
+
+    replaced = client.put(f"{SCIM}/Users/{scim_id}", headers=HEADERS, json={**resource, "active": False})
+
+    assert replaced.status_code == 200, replaced.text
+    assert replaced.json()["active"] is False
+    assert client.get(f"{API}/users/me", headers=headers).status_code == 401
+
+
 def test_reactivation_lets_the_account_sign_in_again(client: TestClient, actors: Actors) -> None:
     """``active`` back to true (as a string too) restores sign-in, not the ended sessions."""
     old = actors.user(ROLE, location=LOCATION)

@@ -200,6 +200,25 @@ def patch_scim_user(
     return scim_response(_scim_user(session, user))
 
 
+@router.put("/Users/{user_id}")
+def replace_scim_user(
+    user_id: str, body: Annotated[dict[str, Any], Body()], session: SessionDep, clock: ClockDep,
+    settings: SettingsDep,
+) -> Response:
+    """Replace an account's attributes (Okta's way to update, and to deactivate)."""
+    user = _user_of(session, _tenant_id(session, settings), user_id)
+    resource: ScimUser = _parse(ScimUser, body, Context.RESOURCE_REPLACEMENT_REQUEST)
+    if not resource.user_name:
+        raise ScimProblem(400, "userName is required", "invalidValue")
+    _apply(session, user, resource)
+    provisioning.set_active(
+        session=session, user=user, active=resource.active is not False, now=clock.now(), via="scim_put",
+    )
+    session.commit()
+    session.refresh(user)
+    return scim_response(_scim_user(session, user))
+
+
 def _apply(session: Session, user: User, resource: ScimUser) -> None:
     """Copy the attributes this app keeps from a patched resource onto the account."""
     email = resource.user_name or user.email
