@@ -37,10 +37,14 @@ def check_client(credentials: HTTPAuthorizationCredentials | None, settings: Set
     """
     presented = credentials.credentials if credentials else ""
     digest = hashlib.sha256(presented.encode()).hexdigest()
-    if not settings.scim_token_sha256 or not hmac.compare_digest(digest, settings.scim_token_sha256):
+    if not settings.scim_token_sha256 or not hmac.compare_digest(
+        digest, settings.scim_token_sha256
+    ):
         security_event("access_denied", reason="invalid_provisioning_token")
         raise ProblemError(
-            401, "unauthorized", "a valid provisioning token is required",
+            401,
+            "unauthorized",
+            "a valid provisioning token is required",
             headers={"WWW-Authenticate": 'Bearer realm="scim"'},
         )
 
@@ -91,7 +95,13 @@ def location_id_for(session: Session, tenant_id: int, key: str | None) -> int | 
 
 
 def set_active(
-    *, session: Session, user: User, active: bool, now: datetime, via: str, actor: str = "scim",
+    *,
+    session: Session,
+    user: User,
+    active: bool,
+    now: datetime,
+    via: str,
+    actor: str = "scim",
 ) -> None:
     """Turn an account on or off; off ends its sessions at once. Audited either way."""
     if user.is_active == active:
@@ -100,8 +110,15 @@ def set_active(
     user.is_active = active
     session.add(user)
     audit.record(
-        session, tenant_id=user.tenant_id, at=now, actor_id=None, event=audit.ACCOUNT_LIFECYCLE,
-        action="activate" if active else "deactivate", subject=f"user:{user.id}", via=via, actor=actor,
+        session,
+        tenant_id=user.tenant_id,
+        at=now,
+        actor_id=None,
+        event=audit.ACCOUNT_LIFECYCLE,
+        action="activate" if active else "deactivate",
+        subject=f"user:{user.id}",
+        via=via,
+        actor=actor,
     )
     session.commit()
     if not active:
@@ -109,7 +126,9 @@ def set_active(
         security_event("account_deactivated", user_id=user.id, via=via, sessions_ended=ended)
 
 
-def dormant_accounts(*, session: Session, tenant_id: int, now: datetime, days: int) -> list[dict[str, Any]]:
+def dormant_accounts(
+    *, session: Session, tenant_id: int, now: datetime, days: int
+) -> list[dict[str, Any]]:
     """Active accounts with no sign-in in the last ``days`` days (or none ever), oldest first."""
     last_sign_in = (
         select(SignInSession.user_id, func.max(SignInSession.created_at).label("last"))
@@ -124,8 +143,12 @@ def dormant_accounts(*, session: Session, tenant_id: int, now: datetime, days: i
     ).all()
     cutoff = now - timedelta(days=days)
     return [
-        {"user_id": user.id, "email": user.email, "role": user.role,
-         "last_sign_in": last.isoformat() if last else None}
+        {
+            "user_id": user.id,
+            "email": user.email,
+            "role": user.role,
+            "last_sign_in": last.isoformat() if last else None,
+        }
         for user, last in rows
         if last is None or _aware(last) < cutoff
     ]

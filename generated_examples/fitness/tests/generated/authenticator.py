@@ -31,13 +31,23 @@ class SoftPasskey:
     """One resident ES256 credential."""
 
     credential_id: bytes = field(default_factory=lambda: os.urandom(32))
-    key: ec.EllipticCurvePrivateKey = field(default_factory=lambda: ec.generate_private_key(ec.SECP256R1()))
+    key: ec.EllipticCurvePrivateKey = field(
+        default_factory=lambda: ec.generate_private_key(ec.SECP256R1())
+    )
     user_handle: bytes = b""
     sign_count: int = 0
 
     def cose_public_key(self) -> bytes:
         numbers = self.key.public_key().public_numbers()
-        return cbor2.dumps({1: 2, 3: -7, -1: 1, -2: numbers.x.to_bytes(32, "big"), -3: numbers.y.to_bytes(32, "big")})
+        return cbor2.dumps(
+            {
+                1: 2,
+                3: -7,
+                -1: 1,
+                -2: numbers.x.to_bytes(32, "big"),
+                -3: numbers.y.to_bytes(32, "big"),
+            }
+        )
 
 
 class SoftAuthenticator:
@@ -49,7 +59,9 @@ class SoftAuthenticator:
         self.passkeys: list[SoftPasskey] = []
 
     def _client_data(self, kind: str, challenge: str) -> bytes:
-        return json.dumps({"type": kind, "challenge": challenge, "origin": self.origin, "crossOrigin": False}).encode()
+        return json.dumps(
+            {"type": kind, "challenge": challenge, "origin": self.origin, "crossOrigin": False}
+        ).encode()
 
     def _flags(self, extra: int = 0) -> bytes:
         return bytes([USER_PRESENT | (USER_VERIFIED if self.verify_user else 0) | extra])
@@ -59,8 +71,13 @@ class SoftAuthenticator:
         passkey = SoftPasskey(user_handle=base64url_to_bytes(options["user"]["id"]))
         rp_hash = hashlib.sha256(options["rp"]["id"].encode()).digest()
         auth_data = (
-            rp_hash + self._flags(ATTESTED) + struct.pack(">I", passkey.sign_count) + bytes(16)
-            + struct.pack(">H", len(passkey.credential_id)) + passkey.credential_id + passkey.cose_public_key()
+            rp_hash
+            + self._flags(ATTESTED)
+            + struct.pack(">I", passkey.sign_count)
+            + bytes(16)
+            + struct.pack(">H", len(passkey.credential_id))
+            + passkey.credential_id
+            + passkey.cose_public_key()
         )
         self.passkeys.append(passkey)
         attestation = cbor2.dumps({"fmt": "none", "attStmt": {}, "authData": auth_data})
@@ -69,7 +86,9 @@ class SoftAuthenticator:
             "rawId": bytes_to_base64url(passkey.credential_id),
             "type": "public-key",
             "response": {
-                "clientDataJSON": bytes_to_base64url(self._client_data("webauthn.create", options["challenge"])),
+                "clientDataJSON": bytes_to_base64url(
+                    self._client_data("webauthn.create", options["challenge"])
+                ),
                 "attestationObject": bytes_to_base64url(attestation),
                 "transports": ["internal"],
             },
@@ -83,7 +102,9 @@ class SoftAuthenticator:
         rp_hash = hashlib.sha256(options["rpId"].encode()).digest()
         auth_data = rp_hash + self._flags() + struct.pack(">I", passkey.sign_count)
         client_data = self._client_data("webauthn.get", options["challenge"])
-        signature = passkey.key.sign(auth_data + hashlib.sha256(client_data).digest(), ec.ECDSA(hashes.SHA256()))
+        signature = passkey.key.sign(
+            auth_data + hashlib.sha256(client_data).digest(), ec.ECDSA(hashes.SHA256())
+        )
         return {
             "id": bytes_to_base64url(passkey.credential_id),
             "rawId": bytes_to_base64url(passkey.credential_id),

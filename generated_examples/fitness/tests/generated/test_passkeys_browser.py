@@ -63,7 +63,11 @@ async ({ api, invite }) => {
 
 def chromium_path() -> str:
     """Debian's Chromium (``CHROMIUM_PATH`` to use another build); never a downloaded browser."""
-    path = os.environ.get("CHROMIUM_PATH") or shutil.which("chromium") or shutil.which("chromium-browser")
+    path = (
+        os.environ.get("CHROMIUM_PATH")
+        or shutil.which("chromium")
+        or shutil.which("chromium-browser")
+    )
     if not path:
         pytest.fail("Chromium is not installed: apt-get install chromium (or set CHROMIUM_PATH)")
     return path
@@ -73,13 +77,17 @@ def chromium_path() -> str:
 def browser() -> Iterator[Browser]:
     """One headless Chromium for the session."""
     with sync_playwright() as playwright:
-        launched = playwright.chromium.launch(executable_path=chromium_path(), headless=True, args=["--no-sandbox"])
+        launched = playwright.chromium.launch(
+            executable_path=chromium_path(), headless=True, args=["--no-sandbox"]
+        )
         yield launched
         launched.close()
 
 
 @pytest.fixture
-def served(database_url: str, clock: FixedClock, gateway: DevGateway) -> Iterator[tuple[FastAPI, str]]:
+def served(
+    database_url: str, clock: FixedClock, gateway: DevGateway
+) -> Iterator[tuple[FastAPI, str]]:
     """The app on a loopback port, with passkeys bound to that exact origin."""
     with socket.socket() as probe:
         probe.bind(("127.0.0.1", 0))
@@ -109,15 +117,22 @@ def invite_for_new_account(app: FastAPI) -> tuple[str, str]:
         location = session.exec(select(Location).where(Location.key == LOCATION)).one()
         assert tenant.id is not None
         user = crud.create_user(
-            session=session, tenant_id=tenant.id, email="browser-staff@example.com", password=PASSWORD,
-            full_name="Browser Staff", role=PASSKEY_ROLE, location_id=location.id,
+            session=session,
+            tenant_id=tenant.id,
+            email="browser-staff@example.com",
+            password=PASSWORD,
+            full_name="Browser Staff",
+            role=PASSKEY_ROLE,
+            location_id=location.id,
         )
         session.commit()
         invite, _ = passkeys.new_invite(session=session, user=user, now=app.state.clock.now())
         return invite, user.email
 
 
-def test_passkey_registration_and_sign_in_in_chromium(browser: Browser, served: tuple[FastAPI, str]) -> None:
+def test_passkey_registration_and_sign_in_in_chromium(
+    browser: Browser, served: tuple[FastAPI, str]
+) -> None:
     """Chromium's virtual authenticator registers a passkey from an invite and signs in with it."""
     app, origin = served
     invite, email = invite_for_new_account(app)
@@ -126,10 +141,16 @@ def test_passkey_registration_and_sign_in_in_chromium(browser: Browser, served: 
     devtools.send("WebAuthn.enable")
     authenticator: dict[str, Any] = devtools.send(
         "WebAuthn.addVirtualAuthenticator",
-        {"options": {
-            "protocol": "ctap2", "transport": "internal", "hasResidentKey": True,
-            "hasUserVerification": True, "isUserVerified": True, "automaticPresenceSimulation": True,
-        }},
+        {
+            "options": {
+                "protocol": "ctap2",
+                "transport": "internal",
+                "hasResidentKey": True,
+                "hasUserVerification": True,
+                "isUserVerified": True,
+                "automaticPresenceSimulation": True,
+            }
+        },
     )
     page.goto(f"{origin}{API}/health")
 
@@ -137,6 +158,10 @@ def test_passkey_registration_and_sign_in_in_chromium(browser: Browser, served: 
 
     assert result["statuses"] == [200, 201, 200, 200, 200], result
     assert result["me"]["email"] == email
-    stored = devtools.send("WebAuthn.getCredentials", {"authenticatorId": authenticator["authenticatorId"]})
-    assert len(stored["credentials"]) == 1 and stored["credentials"][0]["isResidentCredential"] is True
+    stored = devtools.send(
+        "WebAuthn.getCredentials", {"authenticatorId": authenticator["authenticatorId"]}
+    )
+    assert (
+        len(stored["credentials"]) == 1 and stored["credentials"][0]["isResidentCredential"] is True
+    )
     page.close()

@@ -67,31 +67,50 @@ def discover(settings: Settings, http: httpx.Client) -> ProviderMetadata:
     if not settings.oidc_issuer:
         raise ProblemError(404, "not-found", "single sign-on is not configured")
     try:
-        metadata = http.get(f"{settings.oidc_issuer}/.well-known/openid-configuration").raise_for_status().json()
+        metadata = (
+            http.get(f"{settings.oidc_issuer}/.well-known/openid-configuration")
+            .raise_for_status()
+            .json()
+        )
         keys = http.get(metadata["jwks_uri"]).raise_for_status().json()
     except (httpx.HTTPError, KeyError, ValueError):
         security_event("oidc_refused", reason="discovery_failed")
-        raise ProblemError(502, "identity-provider-unavailable", "the identity provider did not answer") from None
+        raise ProblemError(
+            502, "identity-provider-unavailable", "the identity provider did not answer"
+        ) from None
     if metadata.get("issuer") != settings.oidc_issuer:
         security_event("oidc_refused", reason="issuer_mismatch", issuer=str(metadata.get("issuer")))
-        raise ProblemError(502, "identity-provider-misconfigured", "the identity provider names another issuer")
+        raise ProblemError(
+            502, "identity-provider-misconfigured", "the identity provider names another issuer"
+        )
     return ProviderMetadata(
-        issuer=metadata["issuer"], authorization_endpoint=metadata["authorization_endpoint"],
-        token_endpoint=metadata["token_endpoint"], jwks=KeySet.import_key_set(keys),
+        issuer=metadata["issuer"],
+        authorization_endpoint=metadata["authorization_endpoint"],
+        token_endpoint=metadata["token_endpoint"],
+        jwks=KeySet.import_key_set(keys),
     )
 
 
 def _client(settings: Settings) -> OAuth2Client:
     """authlib's client for the code flow: exact redirect URI, PKCE S256, short timeouts."""
     return OAuth2Client(
-        client_id=settings.oidc_client_id, client_secret=settings.oidc_client_secret,
-        redirect_uri=settings.oidc_redirect_uri, scope=SCOPE, code_challenge_method="S256",
-        token_endpoint_auth_method="client_secret_basic", timeout=5.0,
+        client_id=settings.oidc_client_id,
+        client_secret=settings.oidc_client_secret,
+        redirect_uri=settings.oidc_redirect_uri,
+        scope=SCOPE,
+        code_challenge_method="S256",
+        token_endpoint_auth_method="client_secret_basic",
+        timeout=5.0,
     )
 
 
 def begin(
-    *, session: Session, tenant_id: int, settings: Settings, http: httpx.Client, now: datetime,
+    *,
+    session: Session,
+    tenant_id: int,
+    settings: Settings,
+    http: httpx.Client,
+    now: datetime,
     login_hint: str | None = None,
 ) -> tuple[str, str]:
     """Start a sign-in: the provider URL to send the browser to, and the cookie binding it."""
@@ -99,12 +118,20 @@ def begin(
     state, nonce, verifier, binding = (generate_token(43) for _ in range(4))
     extra = {"login_hint": login_hint} if login_hint else {}
     url, _ = _client(settings).create_authorization_url(
-        provider.authorization_endpoint, state=state, nonce=nonce, code_verifier=verifier, **extra,
+        provider.authorization_endpoint,
+        state=state,
+        nonce=nonce,
+        code_verifier=verifier,
+        **extra,
     )
     session.add(
         OidcLogin(
-            state_hash=_digest(state), binding_hash=_digest(binding), tenant_id=tenant_id, nonce=nonce,
-            code_verifier=verifier, expires_at=now + timedelta(seconds=LOGIN_SECONDS),
+            state_hash=_digest(state),
+            binding_hash=_digest(binding),
+            tenant_id=tenant_id,
+            nonce=nonce,
+            code_verifier=verifier,
+            expires_at=now + timedelta(seconds=LOGIN_SECONDS),
         )
     )
     session.commit()
@@ -114,17 +141,34 @@ def begin(
 def _spend_login(session: Session, *, state: str, binding: str | None, now: datetime) -> OidcLogin:
     """The pending sign-in for ``state`` if this browser started it; spent by one UPDATE."""
     login = session.get(OidcLogin, _digest(state))
-    bound = login is not None and binding is not None and hmac.compare_digest(login.binding_hash, _digest(binding))
-    spent = bound and session.connection().execute(
-        update(OidcLogin)
-        .where(col(OidcLogin.state_hash) == _digest(state), col(OidcLogin.used_at).is_(None), col(OidcLogin.expires_at) > now)
-        .values(used_at=now)
-    ).rowcount == 1  # type: ignore[attr-defined]
+    bound = (
+        login is not None
+        and binding is not None
+        and hmac.compare_digest(login.binding_hash, _digest(binding))
+    )
+    spent = (
+        bound
+        and session.connection()
+        .execute(
+            update(OidcLogin)
+            .where(
+                col(OidcLogin.state_hash) == _digest(state),
+                col(OidcLogin.used_at).is_(None),
+                col(OidcLogin.expires_at) > now,
+            )
+            .values(used_at=now)
+        )
+        .rowcount
+        == 1
+    )  # type: ignore[attr-defined]
     session.commit()
     if login is None or not spent:
-        security_event("oidc_refused", reason="state_mismatch", known_state=login is not None, bound=bound)
+        security_event(
+            "oidc_refused", reason="state_mismatch", known_state=login is not None, bound=bound
+        )
         raise ProblemError(
-            400, "oidc-state-mismatch",
+            400,
+            "oidc-state-mismatch",
             "this sign-in was not started in this browser, or it expired or was used; start again",
             field="state",
         )
@@ -132,7 +176,13 @@ def _spend_login(session: Session, *, state: str, binding: str | None, now: date
 
 
 def finish(
-    *, session: Session, settings: Settings, http: httpx.Client, now: datetime, code: str, state: str,
+    *,
+    session: Session,
+    settings: Settings,
+    http: httpx.Client,
+    now: datetime,
+    code: str,
+    state: str,
     binding: str | None,
 ) -> User:
     """Complete a sign-in from the provider's callback; the account it proves."""
@@ -141,35 +191,53 @@ def finish(
     try:
         with _client(settings) as client:
             token = client.fetch_token(
-                provider.token_endpoint, grant_type="authorization_code", code=code,
+                provider.token_endpoint,
+                grant_type="authorization_code",
+                code=code,
                 code_verifier=login.code_verifier,
             )
     except Exception as error:  # authlib raises OAuthError or httpx errors, both mean "no token"
         security_event("oidc_refused", reason="code_exchange_failed", detail=str(error)[:200])
-        raise ProblemError(401, "unauthorized", "the identity provider refused the sign-in") from None
+        raise ProblemError(
+            401, "unauthorized", "the identity provider refused the sign-in"
+        ) from None
     claims = verify_id_token(
-        str(token.get("id_token", "")), provider=provider, settings=settings, nonce=login.nonce, now=now,
+        str(token.get("id_token", "")),
+        provider=provider,
+        settings=settings,
+        nonce=login.nonce,
+        now=now,
     )
     return _account_for(session, claims, login.tenant_id, provider.issuer)
 
 
 def verify_id_token(
-    id_token: str, *, provider: ProviderMetadata, settings: Settings, nonce: str, now: datetime,
+    id_token: str,
+    *,
+    provider: ProviderMetadata,
+    settings: Settings,
+    nonce: str,
+    now: datetime,
 ) -> dict[str, Any]:
     """The ID token's claims, once its signature, issuer, audience, times and nonce hold."""
     registry = jwt.JWTClaimsRegistry(
-        now=int(now.timestamp()), leeway=60,
+        now=int(now.timestamp()),
+        leeway=60,
         iss={"essential": True, "value": provider.issuer},
         aud={"essential": True, "value": settings.oidc_client_id},
         nonce={"essential": True, "value": nonce},
-        sub={"essential": True}, exp={"essential": True}, iat={"essential": True},
+        sub={"essential": True},
+        exp={"essential": True},
+        iat={"essential": True},
     )
     try:
         decoded = jwt.decode(id_token, provider.jwks, algorithms=list(settings.oidc_algorithms))
         registry.validate(decoded.claims)
     except (JoseError, ValueError, TypeError) as error:
         security_event("oidc_refused", reason="id_token_invalid", detail=str(error)[:200])
-        raise ProblemError(401, "unauthorized", "the identity provider's ID token did not verify") from None
+        raise ProblemError(
+            401, "unauthorized", "the identity provider's ID token did not verify"
+        ) from None
     claims: dict[str, Any] = dict(decoded.claims)
     return claims
 
@@ -177,8 +245,14 @@ def verify_id_token(
 def _account_for(session: Session, claims: dict[str, Any], tenant_id: int, issuer: str) -> User:
     """The existing account the claims name; the provider's subject is linked on first use."""
     subject = f"{issuer}#{claims['sub']}"
-    user = session.exec(select(User).where(User.tenant_id == tenant_id, User.oidc_subject == subject)).first()
-    if user is None and claims.get("email_verified") is True and isinstance(claims.get("email"), str):
+    user = session.exec(
+        select(User).where(User.tenant_id == tenant_id, User.oidc_subject == subject)
+    ).first()
+    if (
+        user is None
+        and claims.get("email_verified") is True
+        and isinstance(claims.get("email"), str)
+    ):
         user = session.exec(
             select(User).where(User.tenant_id == tenant_id, User.email == claims["email"].lower())
         ).first()
@@ -192,4 +266,3 @@ def _account_for(session: Session, claims: dict[str, Any], tenant_id: int, issue
         session.add(user)
         session.commit()
     return user
-

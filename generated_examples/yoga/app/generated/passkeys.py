@@ -66,12 +66,22 @@ def _user_handle(user: User) -> bytes:
 
 
 def _ceremony(
-    session: Session, *, tenant_id: int, purpose: str, challenge: bytes, now: datetime,
-    user_id: int | None = None, invite_id: int | None = None,
+    session: Session,
+    *,
+    tenant_id: int,
+    purpose: str,
+    challenge: bytes,
+    now: datetime,
+    user_id: int | None = None,
+    invite_id: int | None = None,
 ) -> str:
     ceremony = WebAuthnCeremony(
-        id=secrets.token_urlsafe(32), tenant_id=tenant_id, purpose=purpose, user_id=user_id,
-        invite_id=invite_id, challenge=bytes_to_base64url(challenge),
+        id=secrets.token_urlsafe(32),
+        tenant_id=tenant_id,
+        purpose=purpose,
+        user_id=user_id,
+        invite_id=invite_id,
+        challenge=bytes_to_base64url(challenge),
         expires_at=now + timedelta(seconds=CEREMONY_SECONDS),
     )
     session.add(ceremony)
@@ -84,40 +94,61 @@ def _options(ceremony_id: str, options: Any) -> PasskeyOptions:
 
 
 def registration_options(
-    *, session: Session, user: User, settings: Settings, now: datetime, invite_id: int | None = None,
+    *,
+    session: Session,
+    user: User,
+    settings: Settings,
+    now: datetime,
+    invite_id: int | None = None,
 ) -> PasskeyOptions:
     """Options to create a passkey for ``user``; its existing passkeys are excluded."""
     if not role_uses_passkeys(user.role):
         raise ProblemError(403, "forbidden", f"role {user.role!r} does not use passkeys")
-    existing = session.exec(select(PasskeyCredential).where(PasskeyCredential.user_id == user.id)).all()
+    existing = session.exec(
+        select(PasskeyCredential).where(PasskeyCredential.user_id == user.id)
+    ).all()
     options = generate_registration_options(
-        rp_id=settings.webauthn_rp_id, rp_name=TENANT["name"], user_name=user.email,
-        user_id=_user_handle(user), user_display_name=user.full_name,
+        rp_id=settings.webauthn_rp_id,
+        rp_name=TENANT["name"],
+        user_name=user.email,
+        user_id=_user_handle(user),
+        user_display_name=user.full_name,
         authenticator_selection=AuthenticatorSelectionCriteria(
             resident_key=ResidentKeyRequirement.REQUIRED,
             user_verification=UserVerificationRequirement.REQUIRED,
         ),
         exclude_credentials=[
-            PublicKeyCredentialDescriptor(id=base64url_to_bytes(item.credential_id)) for item in existing
+            PublicKeyCredentialDescriptor(id=base64url_to_bytes(item.credential_id))
+            for item in existing
         ],
     )
     assert user.id is not None
     ceremony_id = _ceremony(
-        session, tenant_id=user.tenant_id, purpose=REGISTER, challenge=options.challenge, now=now,
-        user_id=user.id, invite_id=invite_id,
+        session,
+        tenant_id=user.tenant_id,
+        purpose=REGISTER,
+        challenge=options.challenge,
+        now=now,
+        user_id=user.id,
+        invite_id=invite_id,
     )
     return _options(ceremony_id, options)
 
 
-def sign_in_options(*, session: Session, tenant_id: int, settings: Settings, now: datetime) -> PasskeyOptions:
+def sign_in_options(
+    *, session: Session, tenant_id: int, settings: Settings, now: datetime
+) -> PasskeyOptions:
     """Options to sign in with any discoverable passkey of this app.
 
     No email is asked, so the answer never tells whether an account exists.
     """
     options = generate_authentication_options(
-        rp_id=settings.webauthn_rp_id, user_verification=UserVerificationRequirement.REQUIRED,
+        rp_id=settings.webauthn_rp_id,
+        user_verification=UserVerificationRequirement.REQUIRED,
     )
-    ceremony_id = _ceremony(session, tenant_id=tenant_id, purpose=SIGN_IN, challenge=options.challenge, now=now)
+    ceremony_id = _ceremony(
+        session, tenant_id=tenant_id, purpose=SIGN_IN, challenge=options.challenge, now=now
+    )
     return _options(ceremony_id, options)
 
 
@@ -126,8 +157,10 @@ def _spend(session: Session, *, ceremony_id: str, purpose: str, now: datetime) -
     result = session.connection().execute(
         update(WebAuthnCeremony)
         .where(
-            col(WebAuthnCeremony.id) == ceremony_id, col(WebAuthnCeremony.purpose) == purpose,
-            col(WebAuthnCeremony.used_at).is_(None), col(WebAuthnCeremony.expires_at) > now,
+            col(WebAuthnCeremony.id) == ceremony_id,
+            col(WebAuthnCeremony.purpose) == purpose,
+            col(WebAuthnCeremony.used_at).is_(None),
+            col(WebAuthnCeremony.expires_at) > now,
         )
         .values(used_at=now)
     )
@@ -135,34 +168,54 @@ def _spend(session: Session, *, ceremony_id: str, purpose: str, now: datetime) -
     ceremony = session.get(WebAuthnCeremony, ceremony_id)
     if result.rowcount != 1 or ceremony is None:  # type: ignore[attr-defined]
         security_event("passkey_refused", reason="ceremony_unknown_stale_or_spent")
-        raise ProblemError(400, "ceremony-invalid", "this passkey ceremony is unknown, expired or used; start again", field="ceremony_id")
+        raise ProblemError(
+            400,
+            "ceremony-invalid",
+            "this passkey ceremony is unknown, expired or used; start again",
+            field="ceremony_id",
+        )
     return ceremony
 
 
 def register(
-    *, session: Session, ceremony_id: str, credential: dict[str, Any], settings: Settings, now: datetime,
+    *,
+    session: Session,
+    ceremony_id: str,
+    credential: dict[str, Any],
+    settings: Settings,
+    now: datetime,
 ) -> PasskeyCredential:
     """Verify an attestation and store the new passkey (its invite, if any, is spent with it)."""
     ceremony = _spend(session, ceremony_id=ceremony_id, purpose=REGISTER, now=now)
     try:
         verified = verify_registration_response(
-            credential=credential, expected_challenge=base64url_to_bytes(ceremony.challenge),
-            expected_rp_id=settings.webauthn_rp_id, expected_origin=settings.webauthn_origin,
+            credential=credential,
+            expected_challenge=base64url_to_bytes(ceremony.challenge),
+            expected_rp_id=settings.webauthn_rp_id,
+            expected_origin=settings.webauthn_origin,
             require_user_verification=True,
         )
     except (WebAuthnException, ValueError, KeyError, TypeError) as error:
         security_event("passkey_refused", reason="registration_invalid", detail=str(error)[:200])
-        raise ProblemError(400, "passkey-invalid", "the authenticator's answer did not verify", field="credential") from None
+        raise ProblemError(
+            400, "passkey-invalid", "the authenticator's answer did not verify", field="credential"
+        ) from None
 
     assert ceremony.user_id is not None
     passkey = PasskeyCredential(
-        tenant_id=ceremony.tenant_id, user_id=ceremony.user_id,
+        tenant_id=ceremony.tenant_id,
+        user_id=ceremony.user_id,
         credential_id=bytes_to_base64url(verified.credential_id),
         public_key=bytes_to_base64url(verified.credential_public_key),
-        sign_count=verified.sign_count, created_at=now,
+        sign_count=verified.sign_count,
+        created_at=now,
     )
-    if session.exec(select(PasskeyCredential).where(PasskeyCredential.credential_id == passkey.credential_id)).first():
-        raise ProblemError(409, "conflict", "this passkey is registered already", field="credential")
+    if session.exec(
+        select(PasskeyCredential).where(PasskeyCredential.credential_id == passkey.credential_id)
+    ).first():
+        raise ProblemError(
+            409, "conflict", "this passkey is registered already", field="credential"
+        )
     session.add(passkey)
     if ceremony.invite_id is not None:
         invite = session.get(PasskeyInvite, ceremony.invite_id)
@@ -176,24 +229,39 @@ def register(
 
 
 def authenticate(
-    *, session: Session, ceremony_id: str, credential: dict[str, Any], settings: Settings, now: datetime,
+    *,
+    session: Session,
+    ceremony_id: str,
+    credential: dict[str, Any],
+    settings: Settings,
+    now: datetime,
 ) -> User:
     """The account whose passkey answered this sign-in ceremony; 401 if it did not verify."""
     ceremony = _spend(session, ceremony_id=ceremony_id, purpose=SIGN_IN, now=now)
     raw_id = str(credential.get("rawId") or credential.get("id") or "")
-    passkey = session.exec(select(PasskeyCredential).where(PasskeyCredential.credential_id == raw_id)).first()
+    passkey = session.exec(
+        select(PasskeyCredential).where(PasskeyCredential.credential_id == raw_id)
+    ).first()
     if passkey is None or passkey.tenant_id != ceremony.tenant_id:
         security_event("passkey_refused", reason="unknown_credential")
         raise ProblemError(401, "unauthorized", "this passkey is not registered here")
     try:
         verified = verify_authentication_response(
-            credential=credential, expected_challenge=base64url_to_bytes(ceremony.challenge),
-            expected_rp_id=settings.webauthn_rp_id, expected_origin=settings.webauthn_origin,
+            credential=credential,
+            expected_challenge=base64url_to_bytes(ceremony.challenge),
+            expected_rp_id=settings.webauthn_rp_id,
+            expected_origin=settings.webauthn_origin,
             credential_public_key=base64url_to_bytes(passkey.public_key),
-            credential_current_sign_count=passkey.sign_count, require_user_verification=True,
+            credential_current_sign_count=passkey.sign_count,
+            require_user_verification=True,
         )
     except (WebAuthnException, ValueError, KeyError, TypeError) as error:
-        security_event("passkey_refused", reason="assertion_invalid", user_id=passkey.user_id, detail=str(error)[:200])
+        security_event(
+            "passkey_refused",
+            reason="assertion_invalid",
+            user_id=passkey.user_id,
+            detail=str(error)[:200],
+        )
         raise ProblemError(401, "unauthorized", "the passkey's signature did not verify") from None
 
     passkey.sign_count = verified.new_sign_count
@@ -213,17 +281,31 @@ def new_invite(*, session: Session, user: User, now: datetime) -> tuple[str, dat
     token = secrets.token_urlsafe(32)
     expires_at = now + timedelta(hours=INVITE_HOURS)
     session.add(
-        PasskeyInvite(tenant_id=user.tenant_id, user_id=user.id, token_hash=token_digest(token), expires_at=expires_at)
+        PasskeyInvite(
+            tenant_id=user.tenant_id,
+            user_id=user.id,
+            token_hash=token_digest(token),
+            expires_at=expires_at,
+        )
     )
     session.commit()
     return token, expires_at
 
 
-def redeem_invite(*, session: Session, tenant_id: int, token: str, now: datetime) -> tuple[User, int]:
+def redeem_invite(
+    *, session: Session, tenant_id: int, token: str, now: datetime
+) -> tuple[User, int]:
     """The account an unused, unexpired invite is for, and the invite's id."""
-    invite = session.exec(select(PasskeyInvite).where(PasskeyInvite.token_hash == token_digest(token))).first()
+    invite = session.exec(
+        select(PasskeyInvite).where(PasskeyInvite.token_hash == token_digest(token))
+    ).first()
     user = session.get(User, invite.user_id) if invite else None
-    if invite is None or invite.used_at is not None or invite.expires_at <= now or invite.tenant_id != tenant_id:
+    if (
+        invite is None
+        or invite.used_at is not None
+        or invite.expires_at <= now
+        or invite.tenant_id != tenant_id
+    ):
         security_event("passkey_refused", reason="invite_invalid")
         raise ProblemError(401, "unauthorized", "this invite is unknown, expired or used")
     if user is None or not user.is_active:
@@ -234,4 +316,9 @@ def redeem_invite(*, session: Session, tenant_id: int, token: str, now: datetime
 
 def has_passkey(session: Session, user_id: int) -> bool:
     """Whether the account has registered a passkey (for MFA adoption)."""
-    return session.exec(select(PasskeyCredential.id).where(PasskeyCredential.user_id == user_id)).first() is not None
+    return (
+        session.exec(
+            select(PasskeyCredential.id).where(PasskeyCredential.user_id == user_id)
+        ).first()
+        is not None
+    )

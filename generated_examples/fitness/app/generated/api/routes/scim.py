@@ -35,7 +35,9 @@ from app.generated.problems import ProblemError
 
 MEDIA_TYPE = "application/scim+json"
 
-router = APIRouter(prefix=provisioning.SCIM_PREFIX, tags=["scim"], dependencies=[Depends(authorize)])
+router = APIRouter(
+    prefix=provisioning.SCIM_PREFIX, tags=["scim"], dependencies=[Depends(authorize)]
+)
 
 
 class ScimProblem(Exception):
@@ -59,9 +61,13 @@ def install(app: FastAPI) -> None:
     app.add_exception_handler(ScimProblem, _on_scim_problem)
 
 
-def scim_response(payload: Any, status: int = 200, context: Context = Context.RESOURCE_QUERY_RESPONSE) -> Response:
+def scim_response(
+    payload: Any, status: int = 200, context: Context = Context.RESOURCE_QUERY_RESPONSE
+) -> Response:
     """A SCIM resource as ``application/scim+json``."""
-    return JSONResponse(payload.model_dump(scim_ctx=context), status_code=status, media_type=MEDIA_TYPE)
+    return JSONResponse(
+        payload.model_dump(scim_ctx=context), status_code=status, media_type=MEDIA_TYPE
+    )
 
 
 def _tenant_id(session: Session, settings: SettingsDep) -> int:
@@ -114,7 +120,10 @@ def _role_from(resource: ScimUser) -> str:
 
 @router.post("/Users", status_code=201)
 def create_scim_user(
-    body: Annotated[dict[str, Any], Body()], session: SessionDep, clock: ClockDep, settings: SettingsDep,
+    body: Annotated[dict[str, Any], Body()],
+    session: SessionDep,
+    clock: ClockDep,
+    settings: SettingsDep,
 ) -> Response:
     """Provision an account."""
     tenant_id = _tenant_id(session, settings)
@@ -127,20 +136,34 @@ def create_scim_user(
     role = _role_from(resource)
     try:
         location_id = provisioning.location_id_for(session, tenant_id, resource.title)
-        crud.check_role_location(session=session, tenant_id=tenant_id, role=role, location_id=location_id)
+        crud.check_role_location(
+            session=session, tenant_id=tenant_id, role=role, location_id=location_id
+        )
     except ProblemError as error:
         raise ScimProblem(400, error.detail, "invalidValue") from None
 
     name = resource.display_name or (resource.name.formatted if resource.name else None) or email
     user = crud.create_user(
-        session=session, tenant_id=tenant_id, email=email, password=provisioning.unusable_password(),
-        full_name=name, role=role, location_id=location_id,
+        session=session,
+        tenant_id=tenant_id,
+        email=email,
+        password=provisioning.unusable_password(),
+        full_name=name,
+        role=role,
+        location_id=location_id,
     )
     user.external_id = resource.external_id
     user.is_active = resource.active is not False
     audit.record(
-        session, tenant_id=tenant_id, at=clock.now(), actor_id=None, event=audit.ACCOUNT_LIFECYCLE,
-        action="provision", subject=f"user:{user.id}", role=role, via="scim",
+        session,
+        tenant_id=tenant_id,
+        at=clock.now(),
+        actor_id=None,
+        event=audit.ACCOUNT_LIFECYCLE,
+        action="provision",
+        subject=f"user:{user.id}",
+        role=role,
+        via="scim",
     )
     session.commit()
     session.refresh(user)
@@ -149,7 +172,8 @@ def create_scim_user(
 
 @router.get("/Users")
 def search_scim_users(
-    session: SessionDep, settings: SettingsDep,
+    session: SessionDep,
+    settings: SettingsDep,
     filter: Annotated[str | None, Query(max_length=1000)] = None,
     start_index: Annotated[int, Query(alias="startIndex", ge=1)] = 1,
     count: Annotated[int, Query(ge=0, le=200)] = 100,
@@ -161,12 +185,17 @@ def search_scim_users(
     except (ValueError, SCIMException) as error:
         raise ScimProblem(400, str(error), "invalidFilter") from None
 
-    users = session.exec(select(User).where(User.tenant_id == tenant_id).order_by(col(User.id))).all()
+    users = session.exec(
+        select(User).where(User.tenant_id == tenant_id).order_by(col(User.id))
+    ).all()
     resources = [_scim_user(session, user) for user in users]
     matching = [resource for resource in resources if matcher is None or matcher.match(resource)]
     page = matching[start_index - 1 : start_index - 1 + count]
     listed = ListResponse[ScimUser](
-        total_results=len(matching), start_index=start_index, items_per_page=len(page), resources=page,
+        total_results=len(matching),
+        start_index=start_index,
+        items_per_page=len(page),
+        resources=page,
     )
     return scim_response(listed, context=Context.SEARCH_RESPONSE)
 
@@ -174,12 +203,17 @@ def search_scim_users(
 @router.get("/Users/{user_id}")
 def read_scim_user(user_id: str, session: SessionDep, settings: SettingsDep) -> Response:
     """One account."""
-    return scim_response(_scim_user(session, _user_of(session, _tenant_id(session, settings), user_id)))
+    return scim_response(
+        _scim_user(session, _user_of(session, _tenant_id(session, settings), user_id))
+    )
 
 
 @router.patch("/Users/{user_id}")
 def patch_scim_user(
-    user_id: str, body: Annotated[dict[str, Any], Body()], session: SessionDep, clock: ClockDep,
+    user_id: str,
+    body: Annotated[dict[str, Any], Body()],
+    session: SessionDep,
+    clock: ClockDep,
     settings: SettingsDep,
 ) -> Response:
     """Apply a PatchOp: ``active``, ``userName``, ``displayName``, ``externalId``."""
@@ -193,7 +227,11 @@ def patch_scim_user(
 
     _apply(session, user, resource)
     provisioning.set_active(
-        session=session, user=user, active=resource.active is not False, now=clock.now(), via="scim_patch",
+        session=session,
+        user=user,
+        active=resource.active is not False,
+        now=clock.now(),
+        via="scim_patch",
     )
     session.commit()
     session.refresh(user)
@@ -202,7 +240,10 @@ def patch_scim_user(
 
 @router.put("/Users/{user_id}")
 def replace_scim_user(
-    user_id: str, body: Annotated[dict[str, Any], Body()], session: SessionDep, clock: ClockDep,
+    user_id: str,
+    body: Annotated[dict[str, Any], Body()],
+    session: SessionDep,
+    clock: ClockDep,
     settings: SettingsDep,
 ) -> Response:
     """Replace an account's attributes (Okta's way to update, and to deactivate)."""
@@ -212,7 +253,11 @@ def replace_scim_user(
         raise ScimProblem(400, "userName is required", "invalidValue")
     _apply(session, user, resource)
     provisioning.set_active(
-        session=session, user=user, active=resource.active is not False, now=clock.now(), via="scim_put",
+        session=session,
+        user=user,
+        active=resource.active is not False,
+        now=clock.now(),
+        via="scim_put",
     )
     session.commit()
     session.refresh(user)
@@ -232,23 +277,30 @@ def _apply(session: Session, user: User, resource: ScimUser) -> None:
 
 
 @router.delete("/Users/{user_id}", status_code=204)
-def delete_scim_user(user_id: str, session: SessionDep, clock: ClockDep, settings: SettingsDep) -> None:
+def delete_scim_user(
+    user_id: str, session: SessionDep, clock: ClockDep, settings: SettingsDep
+) -> None:
     """Deprovision: the account is deactivated (kept for the audit trail), its sessions end."""
     user = _user_of(session, _tenant_id(session, settings), user_id)
-    provisioning.set_active(session=session, user=user, active=False, now=clock.now(), via="scim_delete")
+    provisioning.set_active(
+        session=session, user=user, active=False, now=clock.now(), via="scim_delete"
+    )
 
 
 def _members(session: Session, tenant_id: int, role_id: str) -> list[User]:
     return list(
         session.exec(
-            select(User).where(User.tenant_id == tenant_id, User.role == role_id).order_by(col(User.id))
+            select(User)
+            .where(User.tenant_id == tenant_id, User.role == role_id)
+            .order_by(col(User.id))
         ).all()
     )
 
 
 @router.get("/Groups")
 def search_scim_groups(
-    session: SessionDep, settings: SettingsDep,
+    session: SessionDep,
+    settings: SettingsDep,
     filter: Annotated[str | None, Query(max_length=1000)] = None,
 ) -> Response:
     """The manifest's roles as groups, filtered (``displayName eq "..."``)."""
@@ -257,10 +309,15 @@ def search_scim_groups(
         matcher = ScimFilter[Group](filter) if filter else None
     except (ValueError, SCIMException) as error:
         raise ScimProblem(400, str(error), "invalidFilter") from None
-    groups = [provisioning.to_scim_group(role, _members(session, tenant_id, role)) for role in ROLES]
+    groups = [
+        provisioning.to_scim_group(role, _members(session, tenant_id, role)) for role in ROLES
+    ]
     matching = [group for group in groups if matcher is None or matcher.match(group)]
     listed = ListResponse[Group](
-        total_results=len(matching), start_index=1, items_per_page=len(matching), resources=matching,
+        total_results=len(matching),
+        start_index=1,
+        items_per_page=len(matching),
+        resources=matching,
     )
     return scim_response(listed, context=Context.SEARCH_RESPONSE)
 
@@ -271,7 +328,9 @@ def create_scim_group(body: Annotated[dict[str, Any], Body()]) -> Response:
     resource: Group = _parse(Group, body, Context.RESOURCE_CREATION_REQUEST)
     if any(role["name"] == resource.display_name for role in ROLES.values()):
         raise ScimProblem(409, f"group {resource.display_name!r} exists; use its id", "uniqueness")
-    raise ScimProblem(403, "groups are the roles of the app's manifest; change the manifest to add one")
+    raise ScimProblem(
+        403, "groups are the roles of the app's manifest; change the manifest to add one"
+    )
 
 
 @router.get("/Groups/{group_id}")
@@ -279,12 +338,19 @@ def read_scim_group(group_id: str, session: SessionDep, settings: SettingsDep) -
     """One role as a group, with its members."""
     if group_id not in ROLES:
         raise ScimProblem(404, f"no group {group_id!r}")
-    return scim_response(provisioning.to_scim_group(group_id, _members(session, _tenant_id(session, settings), group_id)))
+    return scim_response(
+        provisioning.to_scim_group(
+            group_id, _members(session, _tenant_id(session, settings), group_id)
+        )
+    )
 
 
 @router.patch("/Groups/{group_id}")
 def patch_scim_group(
-    group_id: str, body: Annotated[dict[str, Any], Body()], session: SessionDep, clock: ClockDep,
+    group_id: str,
+    body: Annotated[dict[str, Any], Body()],
+    session: SessionDep,
+    clock: ClockDep,
     settings: SettingsDep,
 ) -> Response:
     """Add members to a role (each account has one role, so adding moves it here); audited."""
@@ -302,18 +368,31 @@ def patch_scim_group(
     kept = {member.value for member in before.members or []}
     wanted = {member.value for member in after.members or []}
     if kept - wanted:
-        raise ScimProblem(400, "an account always has a role: add it to another group instead", "mutability")
+        raise ScimProblem(
+            400, "an account always has a role: add it to another group instead", "mutability"
+        )
     for member_id in sorted(wanted - kept):
         user = _user_of(session, tenant_id, str(member_id))
         try:
-            crud.check_role_location(session=session, tenant_id=tenant_id, role=group_id, location_id=user.location_id)
+            crud.check_role_location(
+                session=session, tenant_id=tenant_id, role=group_id, location_id=user.location_id
+            )
         except ProblemError as error:
             raise ScimProblem(400, error.detail, "invalidValue") from None
         audit.record(
-            session, tenant_id=tenant_id, at=clock.now(), actor_id=None, event="permission_change",
-            action="scim_group_member", subject=f"user:{user.id}", role=group_id, previous=user.role,
+            session,
+            tenant_id=tenant_id,
+            at=clock.now(),
+            actor_id=None,
+            event="permission_change",
+            action="scim_group_member",
+            subject=f"user:{user.id}",
+            role=group_id,
+            previous=user.role,
         )
         user.role = group_id
         session.add(user)
     session.commit()
-    return scim_response(provisioning.to_scim_group(group_id, _members(session, tenant_id, group_id)))
+    return scim_response(
+        provisioning.to_scim_group(group_id, _members(session, tenant_id, group_id))
+    )

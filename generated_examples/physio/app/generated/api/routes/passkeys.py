@@ -33,15 +33,23 @@ def _tenant_id(session: SessionDep, settings: SettingsDep) -> int:
 
 @router.post("/register/options")
 def passkey_registration_options(
-    session: SessionDep, clock: ClockDep, settings: SettingsDep, principal: CurrentUser,
+    session: SessionDep,
+    clock: ClockDep,
+    settings: SettingsDep,
+    principal: CurrentUser,
 ) -> PasskeyOptions:
     """Options for ``navigator.credentials.create()`` for your own account."""
-    return passkeys.registration_options(session=session, user=principal.user, settings=settings, now=clock.now())
+    return passkeys.registration_options(
+        session=session, user=principal.user, settings=settings, now=clock.now()
+    )
 
 
 @router.post("/invite/options")
 def passkey_invite_options(
-    body: PasskeyInviteRequest, session: SessionDep, clock: ClockDep, settings: SettingsDep,
+    body: PasskeyInviteRequest,
+    session: SessionDep,
+    clock: ClockDep,
+    settings: SettingsDep,
 ) -> PasskeyOptions:
     """Options to register a first passkey with an invite (passkey-only accounts)."""
     user, invite_id = passkeys.redeem_invite(
@@ -53,21 +61,33 @@ def passkey_invite_options(
 
 
 @router.post("/register", status_code=201)
-def register_passkey(body: PasskeyResponse, session: SessionDep, clock: ClockDep, settings: SettingsDep) -> None:
+def register_passkey(
+    body: PasskeyResponse, session: SessionDep, clock: ClockDep, settings: SettingsDep
+) -> None:
     """Store the new passkey; the ceremony says whose it is (its id is the proof)."""
     passkey = passkeys.register(
-        session=session, ceremony_id=body.ceremony_id, credential=body.credential, settings=settings,
+        session=session,
+        ceremony_id=body.ceremony_id,
+        credential=body.credential,
+        settings=settings,
         now=clock.now(),
     )
     audit.record(
-        session, tenant_id=passkey.tenant_id, at=clock.now(), actor_id=passkey.user_id, event="sign_in",
-        action="passkey_registered", subject=f"user:{passkey.user_id}",
+        session,
+        tenant_id=passkey.tenant_id,
+        at=clock.now(),
+        actor_id=passkey.user_id,
+        event="sign_in",
+        action="passkey_registered",
+        subject=f"user:{passkey.user_id}",
     )
     session.commit()
 
 
 @router.post("/login/options")
-def passkey_sign_in_options(session: SessionDep, clock: ClockDep, settings: SettingsDep) -> PasskeyOptions:
+def passkey_sign_in_options(
+    session: SessionDep, clock: ClockDep, settings: SettingsDep
+) -> PasskeyOptions:
     """Options for ``navigator.credentials.get()``: any discoverable passkey of this app."""
     return passkeys.sign_in_options(
         session=session, tenant_id=_tenant_id(session, settings), settings=settings, now=clock.now()
@@ -76,28 +96,54 @@ def passkey_sign_in_options(session: SessionDep, clock: ClockDep, settings: Sett
 
 @router.post("/login")
 def sign_in_with_passkey(
-    body: PasskeyResponse, request: Request, session: SessionDep, clock: ClockDep,
-    settings: SettingsDep, throttle: ThrottleDep, metrics: MetricsDep,
+    body: PasskeyResponse,
+    request: Request,
+    session: SessionDep,
+    clock: ClockDep,
+    settings: SettingsDep,
+    throttle: ThrottleDep,
+    metrics: MetricsDep,
 ) -> TokenPair:
     """Exchange a verified passkey assertion for a token pair (``acr`` aal2)."""
     tenant_id = _tenant_id(session, settings)
     attempt = signin.Attempt.of(
-        request, tenant_id=tenant_id, throttle=throttle, metrics=metrics, settings=settings, now=clock.now(),
+        request,
+        tenant_id=tenant_id,
+        throttle=throttle,
+        metrics=metrics,
+        settings=settings,
+        now=clock.now(),
     )
-    proof = signin.with_passkey(session=session, attempt=attempt, ceremony_id=body.ceremony_id, credential=body.credential)
+    proof = signin.with_passkey(
+        session=session, attempt=attempt, ceremony_id=body.ceremony_id, credential=body.credential
+    )
     audit.record(
-        session, tenant_id=tenant_id, at=clock.now(), actor_id=proof.user.id, event="sign_in",
-        action="login", subject=f"user:{proof.user.id}", amr=" ".join(proof.amr),
+        session,
+        tenant_id=tenant_id,
+        at=clock.now(),
+        actor_id=proof.user.id,
+        event="sign_in",
+        action="login",
+        subject=f"user:{proof.user.id}",
+        amr=" ".join(proof.amr),
     )
     metrics.sign_in("passkey", "success")
     return sessions.start(
-        session=session, user=proof.user, settings=settings, now=clock.now(), acr=proof.acr, amr=proof.amr,
+        session=session,
+        user=proof.user,
+        settings=settings,
+        now=clock.now(),
+        acr=proof.acr,
+        amr=proof.amr,
     )
 
 
 @invites.post("/{user_id}/passkey-invite", status_code=201)
 def create_passkey_invite(
-    user_id: int, session: SessionDep, clock: ClockDep, principal: CurrentUser,
+    user_id: int,
+    session: SessionDep,
+    clock: ClockDep,
+    principal: CurrentUser,
 ) -> PasskeyInviteCreated:
     """A single-use invite for an account of your tenant to register its first passkey."""
     user = session.get(User, user_id)
@@ -105,8 +151,13 @@ def create_passkey_invite(
         raise ProblemError(404, "not-found", "user not found")
     token, expires_at = passkeys.new_invite(session=session, user=user, now=clock.now())
     audit.record(
-        session, tenant_id=principal.tenant_id, at=clock.now(), actor_id=principal.user_id,
-        event="permission_change", action="passkey_invite", subject=f"user:{user.id}",
+        session,
+        tenant_id=principal.tenant_id,
+        at=clock.now(),
+        actor_id=principal.user_id,
+        event="permission_change",
+        action="passkey_invite",
+        subject=f"user:{user.id}",
     )
     session.commit()
     return PasskeyInviteCreated(invite=token, expires_at=expires_at)

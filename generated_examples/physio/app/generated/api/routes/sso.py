@@ -28,25 +28,41 @@ def _tenant_id(session: SessionDep, settings: SettingsDep) -> int:
 
 @router.get("/login", response_class=RedirectResponse, status_code=302)
 def start_sso(
-    request: Request, session: SessionDep, clock: ClockDep, settings: SettingsDep,
+    request: Request,
+    session: SessionDep,
+    clock: ClockDep,
+    settings: SettingsDep,
     login_hint: Annotated[str | None, Query(max_length=254)] = None,
 ) -> RedirectResponse:
     """Send the browser to the identity provider; an httpOnly cookie binds the sign-in to it."""
     url, binding = oidc.begin(
-        session=session, tenant_id=_tenant_id(session, settings), settings=settings,
-        http=request.app.state.oidc_http, now=clock.now(), login_hint=login_hint,
+        session=session,
+        tenant_id=_tenant_id(session, settings),
+        settings=settings,
+        http=request.app.state.oidc_http,
+        now=clock.now(),
+        login_hint=login_hint,
     )
     response = RedirectResponse(url, status_code=302)
     response.set_cookie(
-        oidc.STATE_COOKIE, binding, max_age=oidc.LOGIN_SECONDS, path=COOKIE_PATH, httponly=True,
-        secure=settings.is_production, samesite="lax",
+        oidc.STATE_COOKIE,
+        binding,
+        max_age=oidc.LOGIN_SECONDS,
+        path=COOKIE_PATH,
+        httponly=True,
+        secure=settings.is_production,
+        samesite="lax",
     )
     return response
 
 
 @router.get("/callback")
 def finish_sso(
-    request: Request, session: SessionDep, clock: ClockDep, settings: SettingsDep, metrics: MetricsDep,
+    request: Request,
+    session: SessionDep,
+    clock: ClockDep,
+    settings: SettingsDep,
+    metrics: MetricsDep,
     state: Annotated[str, Query(min_length=16, max_length=200)],
     code: Annotated[str | None, Query(max_length=2000)] = None,
     error: Annotated[str | None, Query(max_length=200)] = None,
@@ -55,21 +71,36 @@ def finish_sso(
     """The provider's redirect: exchange the code for tokens, verify, sign the account in."""
     if error is not None or code is None:
         metrics.sign_in("oidc", "failure")
-        raise ProblemError(401, "unauthorized", f"the identity provider ended the sign-in: {error or 'no code'}")
+        raise ProblemError(
+            401, "unauthorized", f"the identity provider ended the sign-in: {error or 'no code'}"
+        )
     try:
         user = oidc.finish(
-            session=session, settings=settings, http=request.app.state.oidc_http, now=clock.now(),
-            code=code, state=state, binding=binding,
+            session=session,
+            settings=settings,
+            http=request.app.state.oidc_http,
+            now=clock.now(),
+            code=code,
+            state=state,
+            binding=binding,
         )
     except ProblemError:
         metrics.sign_in("oidc", "failure")
         raise
     audit.record(
-        session, tenant_id=user.tenant_id, at=clock.now(), actor_id=user.id, event="sign_in",
-        action="login", subject=f"user:{user.id}", amr="oidc",
+        session,
+        tenant_id=user.tenant_id,
+        at=clock.now(),
+        actor_id=user.id,
+        event="sign_in",
+        action="login",
+        subject=f"user:{user.id}",
+        amr="oidc",
     )
     metrics.sign_in("oidc", "success")
-    pair = sessions.start(session=session, user=user, settings=settings, now=clock.now(), amr=("fed",))
+    pair = sessions.start(
+        session=session, user=user, settings=settings, now=clock.now(), amr=("fed",)
+    )
     response = JSONResponse(pair.model_dump())
     response.delete_cookie(oidc.STATE_COOKIE, path=COOKIE_PATH)
     return response
