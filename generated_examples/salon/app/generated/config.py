@@ -87,8 +87,6 @@ class Settings:
             )
         if self.payment_gateway == "dev":
             raise RuntimeError("the dev payment gateway cannot take real money; set APP_PAYMENT_GATEWAY")
-        if not self.webauthn_origin.startswith("https://"):
-            raise RuntimeError("passkeys need an https:// origin in production; set APP_WEBAUTHN_ORIGIN")
         if self.oidc_issuer and not (
             self.oidc_issuer.startswith("https://") and self.oidc_redirect_uri.startswith("https://")
         ):
