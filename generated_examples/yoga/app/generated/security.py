@@ -32,8 +32,10 @@ def use_fast_hashing_for_tests() -> None:
     Only the generated test suite calls this; the app itself always hashes with pwdlib's
     recommended parameters. Hashes carry their parameters, so either kind still verifies.
     """
-    global _hasher
+    global _hasher, _DUMMY_HASH
     _hasher = PasswordHash((Argon2Hasher(time_cost=1, memory_cost=8 * 1024, parallelism=1),))
+    # The timing equaliser must cost what a real account's check costs, here as in production.
+    _DUMMY_HASH = _hasher.hash("timing-equaliser-not-a-password")
 
 
 def hash_password(password: str) -> str:
