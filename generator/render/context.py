@@ -94,6 +94,8 @@ def routes_for(manifest: Manifest) -> list[RouteSpec]:
         ("POST", "/bookings/{booking_id}/reschedule", Permission.RESCHEDULE, True),
         ("POST", "/bookings/{booking_id}/cancel", Permission.CANCEL, True),
         ("POST", "/bookings/{booking_id}/refunds", Permission.REFUND, payments),
+        ("POST", "/webhooks/payments", PUBLIC, payments),
+        ("GET", "/reports/payments/metrics", Permission.VIEW_REPORTS, payments),
         ("GET", "/reports/bookings", Permission.VIEW_REPORTS, True),
         ("GET", "/blocks", Permission.BLOCK_RESOURCES, True),
         ("POST", "/blocks", Permission.BLOCK_RESOURCES, True),

@@ -22,6 +22,7 @@ EXPECTED_PUBLIC = {
     ('POST', '/api/v1/auth/register'),
     ('GET', '/api/v1/health'),
     ('GET', '/api/v1/health/features'),
+    ('POST', '/api/v1/webhooks/payments'),
 }
 
 

@@ -27,6 +27,13 @@ class Settings:
     refresh_token_days: int = 14
     step_up_max_age_seconds: int = 300
     payment_gateway: str = "dev"
+    payment_api_key: str = ""
+    payment_api_base: str = ""
+    """Where the provider SDK sends requests; only the simulator sets it, never production."""
+    payment_webhook_secrets: tuple[str, ...] = ()
+    """Every webhook secret (Stripe) or HMAC key (Adyen) in force; two during a rotation."""
+    payment_merchant_account: str = ""
+    payment_timeout_seconds: float = 10.0
     tenant_key: str = 'yoga_studio'
 
     @classmethod
@@ -38,6 +45,12 @@ class Settings:
             database_url=environ.get("DATABASE_URL", cls.database_url),
             access_token_minutes=int(environ.get("APP_ACCESS_TOKEN_MINUTES", "5")),
             payment_gateway=environ.get("APP_PAYMENT_GATEWAY", "dev"),
+            payment_api_key=environ.get("APP_PAYMENT_API_KEY", ""),
+            payment_api_base=environ.get("APP_PAYMENT_API_BASE", ""),
+            payment_webhook_secrets=tuple(
+                part for part in environ.get("APP_PAYMENT_WEBHOOK_SECRETS", "").split(",") if part
+            ),
+            payment_merchant_account=environ.get("APP_PAYMENT_MERCHANT_ACCOUNT", ""),
         )
         settings.check()
         return settings
@@ -58,5 +71,7 @@ class Settings:
             )
         if self.payment_gateway == "dev":
             raise RuntimeError("the dev payment gateway cannot take real money; set APP_PAYMENT_GATEWAY")
+        if self.payment_api_base:
+            raise RuntimeError("APP_PAYMENT_API_BASE points the provider SDK at a simulator; unset it in production")
         if not 1 <= self.access_token_minutes <= 15:
             raise RuntimeError("access tokens must live between 1 and 15 minutes")

@@ -15,6 +15,7 @@ from app.generated.api.routes import (
     reports,
     slots,
     users,
+    webhooks,
 )
 from app.generated.permissions import PUBLIC_ROUTES, ROUTE_PERMISSIONS
 
@@ -29,6 +30,8 @@ ROUTERS: list[APIRouter] = [
     payments.router,
     reports.router,
     blocks.router,
+    webhooks.router,
+    webhooks.metrics_router,
 ]
 
 
