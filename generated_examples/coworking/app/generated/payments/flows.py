@@ -24,6 +24,7 @@ from app.generated.payments.idempotency import provider_key
 from app.generated.payments.records import WebhookEvent
 
 log = structlog.get_logger("app.payments")
+DEFERRED = "deferred"
 
 
 def settle_success(
@@ -118,6 +119,9 @@ def apply_event(
     if seen is not None:
         return "duplicate"
     outcome = _apply(session, gateway, tenant_id=tenant_id, event=event, now=now)
+    if outcome == DEFERRED:
+        session.rollback()
+        return outcome
     session.add(WebhookEvent(
         tenant_id=tenant_id, provider=provider, event_id=event.event_id, kind=event.kind,
         outcome=outcome, received_at=now,
@@ -173,7 +177,8 @@ def _refund_event(
     if charge.status != SUCCEEDED:
         current = gateway.retrieve(charge.gateway_reference)
         if not current.succeeded:
-            return "payment_not_captured"
+            # The provider cannot confirm the capture yet: refuse, so it delivers again later.
+            return DEFERRED
         settle_success(session, gateway, booking=booking, payment=charge, fee_minor=current.fee_minor, now=now)
     known = session.exec(
         select(Payment).where(

@@ -94,7 +94,7 @@ class StripeGateway:
         except stripe.InvalidRequestError as error:
             return GatewayResult(False, "", error.user_message or "refund refused", status=FAILED,
                                  reason_code=str(error.code or "invalid_request"))
-        return GatewayResult(refund.status in {"succeeded", "pending"}, refund.id, status=SUCCEEDED,
+        return GatewayResult(refund.status in {"succeeded", "pending"}, refund.id, status=refund.status,
                              amount_minor=refund.amount)
 
     def payout(self, *, amount_minor: int, currency: str, idempotency_key: str) -> GatewayResult:
@@ -136,25 +136,25 @@ def _intent_id(error: stripe.CardError) -> str:
     return str(intent.get("id", ""))
 
 
-def _result(intent: Any) -> GatewayResult:
+def _result(sdk_intent: Any) -> GatewayResult:
     """An intent in the seam's words, with the fee when the charge's balance is expanded."""
-    status = {"succeeded": SUCCEEDED, "requires_action": REQUIRES_ACTION}.get(intent.status, FAILED)
-    fee = 0
+    intent: dict[str, Any] = sdk_intent.to_dict()  # SDK objects are not dicts (stripe 13+)
+    status = {"succeeded": SUCCEEDED, "requires_action": REQUIRES_ACTION}.get(intent["status"], FAILED)
     charge = intent.get("latest_charge")
-    if isinstance(charge, stripe.StripeObject):
-        balance = charge.get("balance_transaction")
-        fee = int(balance.get("fee", 0)) if isinstance(balance, stripe.StripeObject) else 0
+    balance = charge.get("balance_transaction") if isinstance(charge, dict) else None
+    fee = int(balance.get("fee", 0)) if isinstance(balance, dict) else 0
     error = intent.get("last_payment_error") or {}
     return GatewayResult(
-        status == SUCCEEDED, intent.id, status=status, fee_minor=fee,
-        client_secret=intent.client_secret if status == REQUIRES_ACTION else "",
+        status == SUCCEEDED, intent["id"], status=status, fee_minor=fee,
+        client_secret=intent["client_secret"] if status == REQUIRES_ACTION else "",
         reason_code=str(error.get("decline_code") or error.get("code") or ""),
-        amount_minor=int(intent.amount),
+        amount_minor=int(intent["amount"]),
     )
 
 
-def _event(event: Any) -> ProviderEvent | None:
+def _event(sdk_event: Any) -> ProviderEvent | None:
     """The events the app acts on; others are acknowledged and ignored."""
+    event: dict[str, Any] = sdk_event.to_dict()
     obj = event["data"]["object"]
     kind = {
         "payment_intent.succeeded": "payment_succeeded",

@@ -177,7 +177,8 @@ class Simulator:
     ) -> list[int]:
         """POST every queued webhook to ``url``; duplicated or in reverse order when asked.
 
-        A duplicate is signed afresh, as a provider's retry is.
+        A duplicate is signed afresh, as a provider's retry is; a delivery answered with
+        anything but 2xx is queued again, as providers retry.
         """
         with self.lock:
             queued, self.outbox = list(self.outbox), []
@@ -190,7 +191,10 @@ class Simulator:
                 if attempt and "Stripe-Signature" in headers:
                     headers["Stripe-Signature"] = self.stripe_signature(delivery.body)
                 headers["Content-Type"] = "application/json"
-                statuses.append(client.post(url, content=delivery.body, headers=headers).status_code)
+                status = client.post(url, content=delivery.body, headers=headers).status_code
+                statuses.append(status)
+            if not 200 <= status < 300:
+                self.outbox.append(delivery)
         return statuses
 
     # Provider-side actions (a shopper finishing 3-D Secure, a bank opening a dispute) ------

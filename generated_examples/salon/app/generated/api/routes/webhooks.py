@@ -20,7 +20,7 @@ from app.generated.config import Settings
 from app.generated.deps import secured_router
 from app.generated.models import Tenant
 from app.generated.payments import PROVIDER, metrics
-from app.generated.payments.flows import apply_event
+from app.generated.payments.flows import DEFERRED, apply_event
 from app.generated.payments.gateway import PaymentGateway, WebhookBatch, WebhookRejected
 from app.generated.problems import ProblemError
 
@@ -41,6 +41,9 @@ async def receive_webhook(request: Request) -> Response:
     if batch.rejected:
         security_event("webhook_items_rejected", provider=PROVIDER, rejected=batch.rejected)
     outcomes = await run_in_threadpool(_apply_all, request, gateway, batch)
+    if DEFERRED in outcomes:
+        # Providers deliver again after a non-2xx answer; by then the payment is known.
+        raise ProblemError(503, "webhook-deferred", "an event arrived before its payment; send it again later")
     if PROVIDER == "adyen":
         # Adyen retries a notification until the answer is exactly this.
         return PlainTextResponse("[accepted]")

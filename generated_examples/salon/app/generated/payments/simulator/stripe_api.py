@@ -10,6 +10,7 @@ from __future__ import annotations
 import re
 import time
 from typing import Any
+from urllib.parse import parse_qsl
 
 from starlette.requests import Request
 from starlette.responses import JSONResponse
@@ -32,8 +33,8 @@ def _refuse(status: int, message: str) -> JSONResponse:
 async def _form(request: Request) -> dict[str, Any]:
     """``metadata[a]=1&expand[0]=x`` as ``{"metadata": {"a": "1"}, "expand": ["x"]}``."""
     params: dict[str, Any] = {}
-    source = request.query_params if request.method == "GET" else await request.form()
-    for name, value in source.multi_items():
+    text = request.url.query if request.method == "GET" else (await request.body()).decode()
+    for name, value in parse_qsl(text, keep_blank_values=True):
         outer, _, inner = name.partition("[")
         if not inner:
             params[outer] = value
