@@ -20,6 +20,7 @@ from app.generated.models import Booking, Tenant
 from app.generated.payments import idempotency, ledger
 from app.generated.payments.metrics import REGISTRY
 from app.generated.payments.simulator import Simulator
+from app.generated.permissions import needs_step_up
 
 from .conftest import API, PASSWORD, Actors
 from .payment_fixtures import (
@@ -42,16 +43,20 @@ from .payment_fixtures import (
 
 __all__ = ["gateway", "sim", "sim_url", "simulator_server"]
 ADMIN = 'admin'
+REFUNDER = 'staff'
+REPORTER = 'admin'
 HOLD_MINUTES = 10
 
 
-def admin_headers(client: TestClient, actors: Actors) -> dict[str, str]:
-    """An admin who has just re-authenticated (refunds by admins need step-up)."""
-    headers = actors.user(ADMIN, location=None)
+def signed_in(client: TestClient, actors: Actors, role: str | None) -> dict[str, str]:
+    """A new account with ``role``, re-authenticated where its role needs step-up for refunds."""
+    assert role is not None
+    headers = actors.user(role)
+    if not needs_step_up(role, "refund"):
+        return headers
     response = client.post(f"{API}/auth/step-up", headers=headers, json={"password": PASSWORD})
-    if response.status_code == 200:
-        return {"Authorization": f"Bearer {response.json()['access_token']}"}
-    return headers
+    assert response.status_code == 200, response.text
+    return {"Authorization": f"Bearer {response.json()['access_token']}"}
 
 
 def refund(client: TestClient, headers: dict[str, str], booking_id: int, amount: Any, key: str | None) -> Any:
@@ -72,7 +77,7 @@ def test_bad_amounts_are_refused_before_the_provider(
     body = '{"amount_minor": %s}' % ("NaN" if amount == "NaN" else __import__("json").dumps(amount))
     response = client.post(
         f"{API}/bookings/{booking_id}/refunds", content=body,
-        headers={**admin_headers(client, actors), "Idempotency-Key": "r-bad", "Content-Type": "application/json"},
+        headers={**signed_in(client, actors, REFUNDER), "Idempotency-Key": "r-bad", "Content-Type": "application/json"},
     )
 
     assert response.status_code == 422, response.text
@@ -117,7 +122,7 @@ def test_money_moving_requests_need_a_key(client: TestClient, actors: Actors, si
     guest, booking_id = held(client, actors)
     no_key = client.post(f"{API}/bookings/{booking_id}/pay", headers=guest, json={"payment_token": "tok"})
     assert no_key.status_code == 400
-    assert refund(client, admin_headers(client, actors), booking_id, 100, None).status_code == 400
+    assert refund(client, signed_in(client, actors, REFUNDER), booking_id, 100, None).status_code == 400
     assert sim.calls == []
 
 
@@ -137,7 +142,7 @@ def test_two_refunds_with_one_key_at_once_call_the_provider_once(
     """Abuse case 7: while the first refund is at the provider, the second with its key is 409."""
     guest, booking_id = held(client, actors)
     assert pay(client, guest, booking_id, "k-pay").status_code == 200
-    admin = admin_headers(client, actors)
+    admin = signed_in(client, actors, REFUNDER)
     sim.inject("timeout", REFUND_PATH, delay=0.5)
     sim.arrived.clear()
     answers: list[int] = []
@@ -250,7 +255,7 @@ def test_a_chargeback_reaches_the_ledger_with_its_reason_code(
     assert sum(ledger.balances(session, tenant.id).values()) == 0
     ratio = REGISTRY.get_sample_value("payments_chargeback_ratio")
     assert ratio is not None and ratio > 0
-    metrics = client.get(f"{API}/reports/payments/metrics", headers=admin_headers(client, actors))
+    metrics = client.get(f"{API}/reports/payments/metrics", headers=signed_in(client, actors, REPORTER))
     assert metrics.status_code == 200 and "payments_chargeback_ratio" in metrics.text
 
 
@@ -260,7 +265,7 @@ def test_reconcile_agrees_then_finds_a_planted_difference(
     """After a charge and a refund the ledger matches the provider; planted changes are listed."""
     guest, booking_id = held(client, actors)
     assert pay(client, guest, booking_id, "k-rec").status_code == 200
-    assert refund(client, admin_headers(client, actors), booking_id, 100, "r-rec").status_code == 200
+    assert refund(client, signed_in(client, actors, REFUNDER), booking_id, 100, "r-rec").status_code == 200
     sim.deliver(client, WEBHOOK)
     tenant = session.exec(select(Tenant)).one()
     assert tenant.id is not None
@@ -279,3 +284,26 @@ def test_reconcile_agrees_then_finds_a_planted_difference(
         "at the provider, missing from the ledger", "amounts differ: ledger 100, provider 101",
     }
     assert session.exec(select(Booking).where(Booking.id == booking_id)).one().refunded_minor == 100
+
+
+def test_a_payout_needs_a_key_an_admin_and_reaches_the_ledger(
+    client: TestClient, actors: Actors, sim: Simulator, session: Session
+) -> None:
+    """No key -> 400; a non-admin -> 403; with a key, one payout, replayed on retry, reconciled."""
+    admin = signed_in(client, actors, ADMIN)
+    guest, _ = held(client, actors)
+    url = f"{API}/payouts"
+
+    assert client.post(url, headers=admin, json={"amount_minor": 1000}).status_code == 400
+    assert client.post(url, headers={**guest, "Idempotency-Key": "p0"}, json={"amount_minor": 1000}).status_code == 403
+    first = client.post(url, headers={**admin, "Idempotency-Key": "p1"}, json={"amount_minor": 1000})
+    again = client.post(url, headers={**admin, "Idempotency-Key": "p1"}, json={"amount_minor": 1000})
+
+    assert first.status_code == 200, first.text
+    assert again.json() == first.json()
+    assert sim.count("POST", "/v1/payouts") == 1
+    tenant = session.exec(select(Tenant)).one()
+    assert tenant.id is not None
+    session.expire_all()
+    assert ledger.balances(session, tenant.id)["bank"] == 1000
+    assert ledger.reconcile(session, tenant.id, sim.report_lines) == []

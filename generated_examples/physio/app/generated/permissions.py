@@ -103,6 +103,7 @@ GENERATED_ROUTE_PERMISSIONS: dict[RouteKey, str] = {
     ('GET', '/api/v1/locations'): 'browse',
     ('GET', '/api/v1/offerings'): 'browse',
     ('PUT', '/api/v1/offerings/{offering_id}/price'): 'manage_pricing',
+    ('POST', '/api/v1/payouts'): 'refund',
     ('GET', '/api/v1/reports/bookings'): 'view_reports',
     ('GET', '/api/v1/reports/payments/metrics'): 'view_reports',
     ('GET', '/api/v1/resources'): 'browse',

@@ -32,6 +32,7 @@ ROUTERS: list[APIRouter] = [
     blocks.router,
     webhooks.router,
     webhooks.metrics_router,
+    payments.payouts,
 ]
 
 

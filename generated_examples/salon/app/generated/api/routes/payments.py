@@ -48,6 +48,7 @@ from app.generated.pricing import format_money, price_of
 from app.generated.problems import ProblemError
 
 router = secured_router("/bookings", "payments")
+payouts = secured_router("/payouts", "payments")
 
 IdempotencyKey = Annotated[
     str | None, Header(alias="Idempotency-Key", min_length=1, max_length=255, pattern=r"^[\x21-\x7e]+$")

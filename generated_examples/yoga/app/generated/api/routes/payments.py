@@ -29,6 +29,8 @@ from app.generated.deps import (
 )
 from app.generated.holds import release_expired_holds
 from app.generated.models import (
+    AmountMinor,
+    Body,
     Booking,
     BookingPublic,
     BookingStatus,
@@ -39,15 +41,17 @@ from app.generated.models import (
     Slot,
     User,
 )
-from app.generated.payments import idempotency
+from app.generated.payments import idempotency, ledger
 from app.generated.payments.flows import record_refund, settle_success
 from app.generated.payments.gateway import REQUIRES_ACTION, SUCCEEDED, GatewayResult, PaymentGateway
 from app.generated.payments.idempotency import Claim, json_response, provider_key
-from app.generated.permissions import refund_cap
+from app.generated.permissions import ROLES, refund_cap
 from app.generated.pricing import format_money, price_of
 from app.generated.problems import ProblemError
+from app.generated.seed import CURRENCY
 
 router = secured_router("/bookings", "payments")
+payouts = secured_router("/payouts", "payments")
 
 IdempotencyKey = Annotated[
     str | None, Header(alias="Idempotency-Key", min_length=1, max_length=255, pattern=r"^[\x21-\x7e]+$")
@@ -223,3 +227,40 @@ def _check_refund(booking: Booking, amount_minor: int, role: str, user_id: int) 
             422, "refund-exceeds-capture", f"at most {format_money(left, booking.currency)} is left to refund",
             field="amount_minor",
         )
+
+
+class PayoutRequest(Body):
+    """Settled funds to send to the business's bank account, in the tenant's currency."""
+
+    amount_minor: AmountMinor
+
+
+@payouts.post("")
+def create_payout(
+    body: PayoutRequest, session: SessionDep, clock: ClockDep, settings: SettingsDep, gateway: GatewayDep,
+    principal: CurrentUser, idempotency_key: IdempotencyKey = None,
+) -> Response:
+    """Pay settled funds out (admins only, after step-up where the manifest asks for it)."""
+    key = idempotency.require_key(idempotency_key)
+    now = clock.now()
+    if ROLES[principal.role]["kind"] != "admin":
+        audit.security_event("access_denied", reason="payout_not_admin", user_id=principal.user_id)
+        raise ProblemError(403, "forbidden", "only an admin may request a payout")
+    require_step_up(principal, "refund", now=int(now.timestamp()), max_age=settings.step_up_max_age_seconds)
+
+    def work(claim: Claim) -> Response:
+        result = gateway.payout(
+            amount_minor=body.amount_minor, currency=CURRENCY,
+            idempotency_key=provider_key("payout", principal.tenant_id, key),
+        )
+        ledger.post(
+            session, tenant_id=principal.tenant_id, kind="payout", reference=result.reference,
+            amount_minor=body.amount_minor, currency=CURRENCY, at=now,
+        )
+        session.commit()
+        return json_response(200, {"reference": result.reference, "amount_minor": body.amount_minor, "currency": CURRENCY})
+
+    return idempotency.run(
+        session, tenant_id=principal.tenant_id, scope="payout", key=key, now=now, work=work,
+        fingerprint=idempotency.request_hash(body.amount_minor),
+    )
