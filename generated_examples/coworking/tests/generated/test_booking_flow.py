@@ -122,7 +122,7 @@ def test_the_database_refuses_more_seats_than_capacity(actors: Actors, session: 
 def test_an_expired_hold_frees_the_seat_and_cannot_be_paid(
     client: TestClient, actors: Actors, session: Session, clock: FixedClock, gateway: DevGateway
 ) -> None:
-    """After the hold time the seat is free again, and paying for the hold is refused (409)."""
+    """Abuse case 10: after the hold time the seat is free again; paying for the hold is 409."""
     slot = actors.slot()
     session.connection().execute(text("UPDATE slot SET seats_taken = capacity - 1 WHERE id = :id").bindparams(id=slot["id"]))
     session.commit()

@@ -7,7 +7,6 @@ and a reconciliation that finds a planted difference. Drills marked ``chaos`` in
 
 from __future__ import annotations
 
-import threading
 from typing import Any
 
 import pytest
@@ -16,7 +15,7 @@ from fastapi.testclient import TestClient
 from sqlmodel import Session, select
 
 from app.generated.clock import FixedClock
-from app.generated.models import Booking, Tenant
+from app.generated.models import Tenant
 from app.generated.payments import idempotency, ledger
 from app.generated.payments.metrics import REGISTRY
 from app.generated.payments.simulator import Simulator
@@ -27,7 +26,6 @@ from .payment_fixtures import (
     CHARGE_PATH,
     DECLINED_TOKEN,
     PRICE,
-    REFUND_PATH,
     SCA_TOKEN,
     WEBHOOK,
     charge_reference,
@@ -44,6 +42,7 @@ from .payment_fixtures import (
 __all__ = ["gateway", "sim", "sim_url", "simulator_server"]
 ADMIN = 'ops'
 REFUNDER = None
+CAPPED_ROLE = None
 REPORTER = 'ops'
 HOLD_MINUTES = 5
 

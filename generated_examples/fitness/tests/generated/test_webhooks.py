@@ -18,7 +18,7 @@ from app.generated.models import Booking
 from app.generated.payments.records import WebhookEvent
 from app.generated.payments.simulator import Simulator
 
-from .conftest import API, Actors
+from .conftest import Actors
 from .payment_fixtures import (
     PRICE,
     SCA_TOKEN,

@@ -15,20 +15,23 @@ from fastapi.testclient import TestClient
 from sqlmodel import Session, select
 
 from app.generated.models import Offering, Payment
-from app.generated.pricing import BOOKING_RULES
 from app.generated.payments.records import LedgerEntry
 from app.generated.payments.simulator import Simulator
 from app.generated.payments.simulator import stripe_api as provider_api
-from app.generated.payments.stripe_gateway import StripeGateway
 from app.generated.payments.simulator.server import running
+from app.generated.payments.stripe_gateway import StripeGateway
+from app.generated.pricing import BOOKING_RULES
 
 from .conftest import API, Actors
 
 BOOKER = 'patient'
-LIST_PRICE = 6000
-"""The test offering's price for these tests (60.00): above the smallest refund cap of the specs."""
-PERCENT = BOOKING_RULES["deposit_percent"]
-PRICE = -(-LIST_PRICE * PERCENT // 100) if PERCENT else LIST_PRICE
+REFUND_CAP = 8000
+"""The manifest's smallest per-refund cap, in minor units (``None``: no role is capped)."""
+PERCENT = BOOKING_RULES["deposit_percent"] or 100
+TARGET_PRICE = REFUND_CAP + max(REFUND_CAP // 5, 1) if REFUND_CAP else 6000
+LIST_PRICE = -(-TARGET_PRICE * 100 // PERCENT)
+"""The test offering's price for these tests: its charge is above the cap, and below twice it."""
+PRICE = -(-LIST_PRICE * PERCENT // 100)
 """What one hold is charged: the deposit, where the manifest asks for one."""
 WEBHOOK = f"{API}/webhooks/payments"
 OK_TOKEN, DECLINED_TOKEN, SCA_TOKEN = "pm_card_visa", "pm_card_chargeDeclined", "pm_card_authenticationRequired"

@@ -44,6 +44,7 @@ from .payment_fixtures import (
 __all__ = ["gateway", "sim", "sim_url", "simulator_server"]
 ADMIN = 'owner'
 REFUNDER = 'owner'
+CAPPED_ROLE = None
 REPORTER = 'owner'
 HOLD_MINUTES = 10
 
@@ -124,6 +125,31 @@ def test_money_moving_requests_need_a_key(client: TestClient, actors: Actors, si
     assert no_key.status_code == 400
     assert refund(client, signed_in(client, actors, REFUNDER), booking_id, 100, None).status_code == 400
     assert sim.calls == []
+
+
+def test_an_admin_refund_needs_a_fresh_reauthentication(client: TestClient, actors: Actors, sim: Simulator) -> None:
+    """Admin refunds need step-up: a plain session is 401 ``insufficient_user_authentication``.
+
+    The provider is not called and the key is not used up; after ``/auth/step-up`` the same
+    request with the same key goes through.
+    """
+    guest, booking_id = held(client, actors)
+    assert pay(client, guest, booking_id, "k-admin").status_code == 200
+    admin = actors.user(ADMIN, location=None)
+
+    refused = refund(client, admin, booking_id, 100, "a-1")
+    wrong = client.post(f"{API}/auth/step-up", headers=admin, json={"password": PASSWORD + "x"})
+    stepped = client.post(f"{API}/auth/step-up", headers=admin, json={"password": PASSWORD})
+    fresh = {"Authorization": f"Bearer {stepped.json()['access_token']}"}
+    accepted = refund(client, fresh, booking_id, 100, "a-1")
+
+    assert refused.status_code == 401
+    assert refused.json()["error"] == "insufficient_user_authentication"
+    assert 'error="insufficient_user_authentication"' in refused.headers["www-authenticate"]
+    assert wrong.status_code == 401
+    assert accepted.status_code == 200, accepted.text
+    assert accepted.json()["refunded_minor"] == 100
+    assert sim.count("POST", REFUND_PATH) == 1
 
 
 def test_a_declined_card_is_402_with_the_providers_reason(client: TestClient, actors: Actors) -> None:

@@ -24,7 +24,6 @@ from app.generated.deps import (
     GatewayDep,
     SessionDep,
     SettingsDep,
-    require_step_up,
     secured_router,
 )
 from app.generated.holds import release_expired_holds
@@ -45,6 +44,7 @@ from app.generated.payments import idempotency, ledger
 from app.generated.payments.flows import record_refund, settle_success
 from app.generated.payments.gateway import REQUIRES_ACTION, SUCCEEDED, GatewayResult, PaymentGateway
 from app.generated.payments.idempotency import Claim, json_response, provider_key
+from app.generated.payments.step_up import require_money_step_up
 from app.generated.permissions import ROLES, refund_cap
 from app.generated.pricing import format_money, price_of
 from app.generated.problems import ProblemError
@@ -181,9 +181,7 @@ def refund_booking(
     """Refund part of a booking: within the role's cap (403) and what was captured (422)."""
     key = idempotency.require_key(idempotency_key)
     now = clock.now()
-    require_step_up(
-        principal, "refund", now=int(now.timestamp()), max_age=settings.step_up_max_age_seconds
-    )
+    require_money_step_up(principal, settings=settings, now=now)
     booking = get_scoped_booking(session, principal, booking_id)
     fingerprint = idempotency.request_hash(booking.id, body.amount_minor)
 
@@ -246,7 +244,7 @@ def create_payout(
     if ROLES[principal.role]["kind"] != "admin":
         audit.security_event("access_denied", reason="payout_not_admin", user_id=principal.user_id)
         raise ProblemError(403, "forbidden", "only an admin may request a payout")
-    require_step_up(principal, "refund", now=int(now.timestamp()), max_age=settings.step_up_max_age_seconds)
+    require_money_step_up(principal, settings=settings, now=now)
 
     def work(claim: Claim) -> Response:
         result = gateway.payout(
