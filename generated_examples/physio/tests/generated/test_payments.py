@@ -10,17 +10,22 @@ from __future__ import annotations
 import threading
 from typing import Any
 
+import httpx
 import pytest
 import structlog
+from fastapi import FastAPI
 from fastapi.testclient import TestClient
 from sqlmodel import Session, select
 
 from app.generated.clock import FixedClock
+from app.generated.config import Settings
 from app.generated.models import Booking, Tenant
 from app.generated.payments import idempotency, ledger
 from app.generated.payments.metrics import REGISTRY
 from app.generated.payments.simulator import Simulator
+from app.generated.payments.simulator.server import running, serve_on_loopback
 from app.generated.permissions import needs_step_up
+from app.generated.seed import CURRENCY
 
 from .conftest import API, PASSWORD, Actors
 from .payment_fixtures import (
@@ -368,3 +373,54 @@ def test_a_payout_needs_a_key_an_admin_and_reaches_the_ledger(
     session.expire_all()
     assert ledger.balances(session, tenant.id)["bank"] == 1000
     assert ledger.reconcile(session, tenant.id, sim.report_lines) == []
+
+
+@pytest.mark.chaos
+def test_the_simulator_is_driven_over_http_as_a_dev_tool(
+    app: FastAPI, client: TestClient, actors: Actors, sim: Simulator, sim_url: str, session: Session,
+    gateway: Any,
+) -> None:
+    """Faults set through the control API reach the SDK; the simulator itself delivers webhooks.
+
+    A 5xx injected over HTTP is a 502 to the client; ``duplicate`` and ``out_of_order`` make it
+    post the queued events to the app (served by uvicorn) twice each, newest first, and the
+    app applies each once and ends where an orderly delivery would have left it.
+    """
+    guest, booking_id = held(client, actors)
+    control = httpx.Client(base_url=sim_url, timeout=10)
+    assert control.post("/_simulator/faults", json={"kind": "error", "path": CHARGE_PATH}).status_code == 200
+    assert pay(client, guest, booking_id, "k-http").status_code == 502
+    assert pay(client, guest, booking_id, "k-http", token=SCA_TOKEN).status_code == 202
+    reference = charge_reference(session, booking_id)
+    provider_api.complete_action(sim, reference)
+    gateway.refund(charge_reference=reference, amount_minor=500, currency=CURRENCY, idempotency_key="dashboard-http")
+
+    for kind in ("duplicate", "out_of_order"):
+        assert control.post("/_simulator/faults", json={"kind": kind}).status_code == 200
+    with serve_on_loopback(app) as app_url:
+        first = control.post("/_simulator/deliver", json={"url": app_url + WEBHOOK}).json()["statuses"]
+        again = control.post("/_simulator/deliver", json={"url": app_url + WEBHOOK}).json()["statuses"]
+
+    assert len(first) == 4  # two events, each sent twice
+    assert all(status == 200 for status in again)
+    session.expire_all()
+    booking = session.exec(select(Booking).where(Booking.id == booking_id)).one()
+    assert (booking.status.value, booking.captured_minor, booking.refunded_minor) == ("confirmed", PRICE, 500)
+    assert ledger_kinds(session).count("charge") == 1 and ledger_kinds(session).count("refund") == 1
+    assert sim.outbox == []
+    assert control.post("/_simulator/faults", json={"kind": "flood"}).status_code == 400
+    assert control.post("/_simulator/deliver", json={"url": "http://example.com/hook"}).status_code == 400
+
+
+def test_the_simulator_never_runs_with_production_settings() -> None:
+    """The simulator refuses production environments, and so do settings that point the SDK at it."""
+    for environment in ("production", "staging"):
+        with pytest.raises(RuntimeError, match="dev tool"):
+            with running(Simulator(), environment=environment):
+                pass  # pragma: no cover  (never reached: running refuses first)
+    settings = Settings(
+        environment="production", secret_key="s" * 40, payment_gateway='stripe',  # pragma: allowlist secret
+        payment_api_base="http://127.0.0.1:12111",
+    )
+    with pytest.raises(RuntimeError, match="APP_PAYMENT_API_BASE"):
+        settings.check()

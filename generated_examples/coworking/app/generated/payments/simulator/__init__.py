@@ -31,6 +31,12 @@ from Adyen import util as adyen_util
 STRIPE_FEE_PERCENT = 2.9
 STRIPE_FEE_FIXED_MINOR = 30
 MERCHANT_ACCOUNT = "BookwrightSimulator"
+API_FAULTS = frozenset({"timeout", "error"})
+"""Faults of API requests: a lost answer after the work was done, or a 500 without it."""
+DELIVERY_FAULTS = frozenset({"duplicate", "out_of_order"})
+"""Faults of webhook deliveries: each event sent twice, or the queue sent newest first."""
+WEBHOOKS = "webhooks"
+"""The path delivery faults are filed under (no API path looks like it)."""
 
 
 @dataclass
@@ -38,7 +44,8 @@ class Fault:
     """One injected fault for requests whose path starts with ``path``.
 
     ``timeout`` handles the request and then waits ``delay`` seconds before answering, as a
-    provider does when the network drops its answer; ``error`` answers 500 without handling.
+    provider does when the network drops its answer; ``error`` answers 500 without handling;
+    ``duplicate`` and ``out_of_order`` change the next webhook deliveries instead.
     """
 
     kind: str
@@ -89,16 +96,22 @@ class Simulator:
                 items.clear()
         self.arrived.clear()
 
-    def inject(self, kind: str, path: str, *, times: int = 1, delay: float = 1.0) -> None:
-        """Make the next ``times`` requests under ``path`` fail with ``kind``."""
-        with self.lock:
-            self.faults.append(Fault(kind, path, times, delay))
+    def inject(self, kind: str, path: str = WEBHOOKS, *, times: int = 1, delay: float = 1.0) -> None:
+        """Make the next ``times`` requests under ``path`` fail with ``kind``.
 
-    def take_fault(self, path: str) -> Fault | None:
-        """The fault for this request, used up by one."""
+        ``timeout`` and ``error`` apply to API requests under ``path``; ``duplicate`` and
+        ``out_of_order`` apply to the next ``times`` webhook deliveries, whatever ``path`` says.
+        """
+        if kind not in API_FAULTS | DELIVERY_FAULTS:
+            raise ValueError(f"unknown fault {kind!r}; use one of {sorted(API_FAULTS | DELIVERY_FAULTS)}")
+        with self.lock:
+            self.faults.append(Fault(kind, WEBHOOKS if kind in DELIVERY_FAULTS else path, times, delay))
+
+    def take_fault(self, path: str, kinds: frozenset[str] = API_FAULTS) -> Fault | None:
+        """The fault of one of ``kinds`` for this request, used up by one."""
         with self.lock:
             for fault in self.faults:
-                if path.startswith(fault.path) and fault.remaining > 0:
+                if fault.kind in kinds and path.startswith(fault.path) and fault.remaining > 0:
                     fault.remaining -= 1
                     return fault
         return None
@@ -177,9 +190,12 @@ class Simulator:
     ) -> list[int]:
         """POST every queued webhook to ``url``; duplicated or in reverse order when asked.
 
-        A duplicate is signed afresh, as a provider's retry is; a delivery answered with
-        anything but 2xx is queued again, as providers retry.
+        An injected ``duplicate`` or ``out_of_order`` fault asks the same of this delivery. A
+        duplicate is signed afresh, as a provider's retry is; a delivery answered with anything
+        but 2xx is queued again, as providers retry.
         """
+        duplicate = duplicate or self.take_fault(WEBHOOKS, frozenset({"duplicate"})) is not None
+        reverse = reverse or self.take_fault(WEBHOOKS, frozenset({"out_of_order"})) is not None
         with self.lock:
             queued, self.outbox = list(self.outbox), []
         if reverse:
@@ -194,7 +210,8 @@ class Simulator:
                 status = client.post(url, content=delivery.body, headers=headers).status_code
                 statuses.append(status)
             if not 200 <= status < 300:
-                self.outbox.append(delivery)
+                with self.lock:
+                    self.outbox.append(delivery)
         return statuses
 
     # Provider-side actions (a shopper finishing 3-D Secure, a bank opening a dispute) ------

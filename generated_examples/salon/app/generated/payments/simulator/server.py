@@ -5,6 +5,11 @@ Tests start it in a thread (``running``); a developer runs it beside the app::
 
     python -m app.generated.payments.simulator.server --port 12111
 
+and drives it over HTTP: ``POST /_simulator/faults`` with ``{"kind": "timeout" | "error",
+"path": "/v1/refunds"}`` or ``{"kind": "duplicate" | "out_of_order"}``, ``POST
+/_simulator/deliver`` with ``{"url": "http://127.0.0.1:8000/api/v1/webhooks/payments"}`` to
+send the queued webhooks, ``GET /_simulator/report`` for what ``reconcile`` compares.
+
 It refuses to start when ``APP_ENV`` names a production environment: it accepts any key and
 moves no money, so it must never stand in for a provider there.
 """
@@ -18,17 +23,22 @@ import threading
 import time
 from collections.abc import Iterator
 from contextlib import contextmanager
+from typing import Any
+from urllib.parse import urlsplit
 
+import httpx
 import uvicorn
 from starlette.applications import Starlette
+from starlette.concurrency import run_in_threadpool
 from starlette.requests import Request
 from starlette.responses import JSONResponse
 from starlette.routing import Route
 
 from app.generated.config import Settings
-from app.generated.payments.simulator import Simulator, adyen_api, stripe_api
+from app.generated.payments.simulator import WEBHOOKS, Simulator, adyen_api, stripe_api
 
 LOOPBACK = "127.0.0.1"
+LOOPBACK_NAMES = frozenset({LOOPBACK, "localhost", "::1"})
 
 
 def build_app(sim: Simulator) -> Starlette:
@@ -38,13 +48,32 @@ def build_app(sim: Simulator) -> Starlette:
         return JSONResponse({"lines": list(sim.report_lines)})
 
     async def faults(request: Request) -> JSONResponse:
-        body = await request.json()
-        sim.inject(body["kind"], body["path"], times=int(body.get("times", 1)), delay=float(body.get("delay", 1.0)))
+        try:
+            body = await request.json()
+            sim.inject(
+                str(body["kind"]), str(body.get("path", WEBHOOKS)), times=int(body.get("times", 1)),
+                delay=float(body.get("delay", 1.0)),
+            )
+        except (ValueError, KeyError, TypeError) as error:
+            return JSONResponse({"error": f"bad fault: {error}"}, status_code=400)
         return JSONResponse({"faults": len(sim.faults)})
+
+    async def deliver(request: Request) -> JSONResponse:
+        try:
+            url = str((await request.json())["url"])
+        except (ValueError, KeyError, TypeError):
+            return JSONResponse({"error": 'send {"url": "http://127.0.0.1:.../webhooks/payments"}'}, status_code=400)
+        if urlsplit(url).scheme != "http" or urlsplit(url).hostname not in LOOPBACK_NAMES:
+            # A dev tool that posts wherever it is told would be an open relay.
+            return JSONResponse({"error": "webhooks go to a loopback address only"}, status_code=400)
+        with httpx.Client(timeout=30) as client:
+            statuses = await run_in_threadpool(sim.deliver, client, url)
+        return JSONResponse({"statuses": statuses})
 
     extra = [
         Route("/_simulator/report", report, methods=["GET"]),
         Route("/_simulator/faults", faults, methods=["POST"]),
+        Route("/_simulator/deliver", deliver, methods=["POST"]),
     ]
     return Starlette(routes=[*stripe_api.routes(sim), *adyen_api.routes(sim), *extra])
 
@@ -59,9 +88,16 @@ def refuse_production(environment: str) -> None:
 def running(sim: Simulator, environment: str = "test") -> Iterator[str]:
     """Serve ``sim`` on a free loopback port in a thread; yields its base URL."""
     refuse_production(environment)
+    with serve_on_loopback(build_app(sim)) as url:
+        yield url
+
+
+@contextmanager
+def serve_on_loopback(asgi_app: Any) -> Iterator[str]:
+    """Any ASGI app under uvicorn on a free loopback port, in a thread; yields its base URL."""
     sock = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
     sock.bind((LOOPBACK, 0))
-    config = uvicorn.Config(build_app(sim), log_level="warning", lifespan="off", timeout_graceful_shutdown=1)
+    config = uvicorn.Config(asgi_app, log_level="warning", lifespan="off", timeout_graceful_shutdown=1)
     server = uvicorn.Server(config)
     thread = threading.Thread(target=server.run, kwargs={"sockets": [sock]}, daemon=True)
     thread.start()
@@ -77,11 +113,11 @@ def running(sim: Simulator, environment: str = "test") -> Iterator[str]:
         sock.close()
 
 
-def main() -> None:
+def main(argv: list[str] | None = None) -> None:
     """Run the simulator in the foreground for a demo."""
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--port", type=int, default=12111)
-    args = parser.parse_args()
+    args = parser.parse_args(argv)
     refuse_production(os.environ.get("APP_ENV", "local"))
     sim = Simulator()
     print(f"stripe webhook secret: {sim.stripe_secrets[0]}")  # noqa: T201  (a dev tool's banner)
