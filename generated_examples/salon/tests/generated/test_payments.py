@@ -22,6 +22,7 @@ from app.generated.config import Settings
 from app.generated.models import Booking, Tenant
 from app.generated.payments import idempotency, ledger
 from app.generated.payments.metrics import REGISTRY
+from app.generated.payments.records import LedgerEntry
 from app.generated.payments.simulator import Simulator
 from app.generated.payments.simulator.server import running, serve_on_loopback
 from app.generated.permissions import needs_step_up
@@ -275,11 +276,16 @@ def test_a_chargeback_reaches_the_ledger_with_its_reason_code(
     guest, booking_id = held(client, actors)
     assert pay(client, guest, booking_id, "k-cb").status_code == 200
     sim.outbox.clear()  # the capture's own event is not what this test is about
-    provider_api.chargeback(sim, charge_reference(session, booking_id), PRICE, reason="10.4")
+    reason = "10.4"
+    provider_api.chargeback(sim, charge_reference(session, booking_id), PRICE, reason=reason)
+    counted = REGISTRY.get_sample_value("payments_chargebacks_total", {"reason_code": reason}) or 0
 
     assert sim.deliver(client, WEBHOOK) == [200]
 
     assert ledger_kinds(session).count("chargeback") == 1
+    entries = session.exec(select(LedgerEntry).where(LedgerEntry.kind == "chargeback")).all()
+    assert {entry.reason_code for entry in entries} == {reason}
+    assert REGISTRY.get_sample_value("payments_chargebacks_total", {"reason_code": reason}) == counted + 1
     tenant = session.exec(select(Tenant)).one()
     assert tenant.id is not None
     assert ledger.balances(session, tenant.id)["chargebacks"] == PRICE
