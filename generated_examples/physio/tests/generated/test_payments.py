@@ -358,6 +358,30 @@ def test_reconcile_agrees_then_finds_a_planted_difference(
     assert session.exec(select(Booking).where(Booking.id == booking_id)).one().refunded_minor == 100
 
 
+def test_the_reconcile_command_reads_the_simulators_report_over_http(
+    client: TestClient, actors: Actors, sim: Simulator, sim_url: str, database_url: str,
+    monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str],
+) -> None:
+    """``python -m app.generated.payments.ledger URL``: exit 0 when all agree, 1 listing each difference.
+
+    An unreachable report is exit 2 with a message, not a stack trace.
+    """
+    guest, booking_id = held(client, actors)
+    assert pay(client, guest, booking_id, "k-cli").status_code == 200
+    monkeypatch.setenv("DATABASE_URL", database_url)
+    report = f"{sim_url}/_simulator/report"
+
+    agreed = ledger.main([report])
+    sim.book("charge", "planted_charge", "planted_charge", 700, CURRENCY)
+    disagreed = ledger.main([report])
+    printed = capsys.readouterr().out
+    unreachable = ledger.main(["http://127.0.0.1:9/_simulator/report"])
+
+    assert (agreed, disagreed, unreachable) == (0, 1, 2)
+    assert printed.splitlines() == ["charge planted_charge: at the provider, missing from the ledger"]
+    assert "cannot read the provider's report" in capsys.readouterr().err
+
+
 def test_a_payout_needs_a_key_an_admin_and_reaches_the_ledger(
     client: TestClient, actors: Actors, sim: Simulator, session: Session
 ) -> None:

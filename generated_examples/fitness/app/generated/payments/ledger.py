@@ -110,16 +110,23 @@ def fetch_report(url: str) -> list[dict[str, Any]]:
 def main(argv: list[str]) -> int:
     """Print every difference; exit 1 when there is one."""
     from app.generated.config import Settings
-    from app.generated.db import make_engine
+    from app.generated.db import create_tables, make_engine
     from app.generated.seed import seed
 
     if len(argv) != 1:
         print(__doc__, file=sys.stderr)  # noqa: T201
         return 2
-    with Session(make_engine(Settings.from_env().database_url)) as session:
+    try:
+        report = fetch_report(argv[0])
+    except (httpx.HTTPError, KeyError, ValueError) as error:
+        print(f"cannot read the provider's report at {argv[0]}: {error}", file=sys.stderr)  # noqa: T201
+        return 2
+    engine = make_engine(Settings.from_env().database_url)
+    create_tables(engine)  # a fresh database has an empty ledger, not a crash
+    with Session(engine) as session:
         tenant = seed(session)
         assert tenant.id is not None
-        differences = reconcile(session, tenant.id, fetch_report(argv[0]))
+        differences = reconcile(session, tenant.id, report)
     for item in differences:
         print(f"{item.kind} {item.reference}: {item.problem}")  # noqa: T201
     return 1 if differences else 0
