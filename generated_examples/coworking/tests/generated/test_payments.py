@@ -135,6 +135,8 @@ def test_a_provider_timeout_then_a_retry_charges_once(
     assert ledger_kinds(session).count("charge") == 1
 
 
+
+
 @pytest.mark.chaos
 def test_a_provider_5xx_leaves_the_key_free_to_retry(client: TestClient, actors: Actors, sim: Simulator) -> None:
     """A 500 from the provider moved nothing: 502 now, and the same key may be tried again."""

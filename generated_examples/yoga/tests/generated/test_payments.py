@@ -209,6 +209,26 @@ def test_a_provider_timeout_then_a_retry_charges_once(
 
 
 @pytest.mark.chaos
+def test_a_refund_timeout_then_a_retry_refunds_once(
+    client: TestClient, actors: Actors, sim: Simulator, session: Session
+) -> None:
+    """The refund's answer is lost after the provider made it; the retry with the key gets it back."""
+    guest, booking_id = held(client, actors)
+    assert pay(client, guest, booking_id, "k-rt").status_code == 200
+    staff = signed_in(client, actors, REFUNDER)
+    sim.inject("timeout", REFUND_PATH, delay=1.5)
+
+    lost = refund(client, staff, booking_id, 100, "R-timeout")
+    retried = refund(client, staff, booking_id, 100, "R-timeout")
+
+    assert lost.status_code == 504
+    assert retried.status_code == 200, retried.text
+    assert retried.json()["refunded_minor"] == 100
+    assert [line["amount_minor"] for line in sim.report_lines if line["kind"] == "refund"] == [100]
+    assert ledger_kinds(session).count("refund") == 1
+
+
+@pytest.mark.chaos
 def test_a_provider_5xx_leaves_the_key_free_to_retry(client: TestClient, actors: Actors, sim: Simulator) -> None:
     """A 500 from the provider moved nothing: 502 now, and the same key may be tried again."""
     guest, booking_id = held(client, actors)
