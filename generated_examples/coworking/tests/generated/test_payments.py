@@ -29,6 +29,7 @@ from app.generated.seed import CURRENCY
 
 from .conftest import API, PASSWORD, Actors
 from .payment_fixtures import (
+    BOOKER,
     CHARGE_PATH,
     DECLINED_TOKEN,
     PRICE,
@@ -83,6 +84,22 @@ def test_a_card_number_is_refused_and_never_logged(client: TestClient, actors: A
     assert "4242" not in response.text
     assert "4242" not in repr(logs)
     assert sim.calls == []
+
+
+def test_a_card_number_in_a_free_text_field_is_refused_too(client: TestClient, actors: Actors, session: Session) -> None:
+    """A PAN typed into the booking's name is 422 naming ``name``; nothing is stored or logged."""
+    guest = actors.user(BOOKER, location=None)
+    bookings_before = len(session.exec(select(Booking)).all())
+    with structlog.testing.capture_logs() as logs:
+        response = client.post(
+            f"{API}/bookings", headers=guest, json={"slot_id": actors.slot()["id"], "name": "card 5555-5555-5555-4444"},
+        )
+
+    assert response.status_code == 422
+    assert "name looks like a card number" in response.json()["detail"]
+    assert "5555" not in response.text and "5555" not in repr(logs)
+    session.expire_all()
+    assert len(session.exec(select(Booking)).all()) == bookings_before
 
 
 def test_a_charge_key_replays_and_refuses_a_different_body(
