@@ -429,6 +429,8 @@ def test_a_payout_needs_a_key_an_admin_and_reaches_the_ledger(
 
     assert client.post(url, headers=admin, json={"amount_minor": 1000}).status_code == 400
     assert client.post(url, headers={**guest, "Idempotency-Key": "p0"}, json={"amount_minor": 1000}).status_code == 403
+    refunder = signed_in(client, actors, REFUNDER)  # may refund, may not pay out
+    assert client.post(url, headers={**refunder, "Idempotency-Key": "p0"}, json={"amount_minor": 1000}).status_code == 403
     first = client.post(url, headers={**admin, "Idempotency-Key": "p1"}, json={"amount_minor": 1000})
     again = client.post(url, headers={**admin, "Idempotency-Key": "p1"}, json={"amount_minor": 1000})
 
