@@ -226,6 +226,38 @@ def test_a_provider_timeout_then_a_retry_charges_once(
 
 
 @pytest.mark.chaos
+def test_two_refunds_at_once_never_add_up_past_the_capture(
+    client: TestClient, actors: Actors, sim: Simulator, session: Session
+) -> None:
+    """Two refunds with different keys, each over half the capture, sent together: one is made.
+
+    The other is refused by the app (422) or, where the database cannot lock the booking
+    (SQLite), by the provider (502); either way nothing past the capture is refunded or recorded.
+    """
+    guest, booking_id = held(client, actors)
+    assert pay(client, guest, booking_id, "k-race").status_code == 200
+    staff = signed_in(client, actors, REFUNDER)
+    amount = PRICE // 2 + 1
+    sim.inject("timeout", REFUND_PATH, delay=0.5)
+    sim.arrived.clear()
+    answers: list[int] = []
+    first = threading.Thread(target=lambda: answers.append(refund(client, staff, booking_id, amount, "R-a").status_code))
+
+    first.start()
+    assert sim.arrived.wait(5)
+    second = refund(client, staff, booking_id, amount, "R-b")
+    first.join()
+
+    assert answers == [200]
+    locks_rows = session.get_bind().dialect.name == "postgresql"
+    assert second.status_code == (422 if locks_rows else 502), second.text
+    assert [line["amount_minor"] for line in sim.report_lines if line["kind"] == "refund"] == [amount]
+    session.expire_all()
+    assert session.exec(select(Booking).where(Booking.id == booking_id)).one().refunded_minor == amount
+    assert ledger_kinds(session).count("refund") == 1
+
+
+@pytest.mark.chaos
 def test_a_refund_timeout_then_a_retry_refunds_once(
     client: TestClient, actors: Actors, sim: Simulator, session: Session
 ) -> None:

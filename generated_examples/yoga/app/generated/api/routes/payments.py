@@ -186,6 +186,9 @@ def refund_booking(
     fingerprint = idempotency.request_hash(booking.id, body.amount_minor)
 
     def work(claim: Claim) -> Response:
+        # The booking's row stays locked (PostgreSQL) until this refund is recorded, so two
+        # refunds at once cannot both pass the captured-total check; the provider backs it up.
+        session.refresh(booking, with_for_update=True)
         _check_refund(booking, body.amount_minor, principal.role, principal.user_id)
         result = gateway.refund(
             charge_reference=_charge_reference(session, booking), amount_minor=body.amount_minor,
