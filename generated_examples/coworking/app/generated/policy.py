@@ -16,19 +16,14 @@ from sqlmodel import col, or_, select
 
 from app.generated.deps import Principal
 from app.generated.models import Booking, Slot
+from app.generated import tenancy
 from app.generated.permissions import scope_of
 from app.generated.problems import ProblemError
-from app.generated.seed import LOCATION_SCOPING
-
-NO_LOCATION = -1
-"""Matches no row: a location-scoped account without a location sees nothing."""
 
 
 def location_bound(principal: Principal) -> int | None:
     """The only location this caller may act in, or ``None`` when they may act in all."""
-    if LOCATION_SCOPING and scope_of(principal.role) == "location":
-        return principal.user.location_id or NO_LOCATION
-    return None
+    return tenancy.location_bound(principal.role, principal.user.location_id)
 
 
 def scoped_bookings(principal: Principal) -> Any:

@@ -16,6 +16,7 @@ from fastapi import APIRouter, Depends, Request
 from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
 from sqlmodel import Session
 
+from app.generated import tenancy
 from app.generated.audit import security_event
 from app.generated.clock import Clock
 from app.generated.config import Settings
@@ -44,8 +45,11 @@ def get_settings(request: Request) -> Settings:
 
 
 def get_session(request: Request) -> Iterator[Session]:
-    """A database session for one request."""
+    """A database session for one request, in this instance's tenant (see ``tenancy``)."""
     with Session(request.app.state.engine) as session:
+        tenant_id: int | None = getattr(request.app.state, "tenant_id", None)
+        if tenant_id is not None:
+            tenancy.bind(session, tenant_id=tenant_id)
         yield session
 
 
@@ -130,6 +134,8 @@ def authorize(
         )
         raise ProblemError(403, "forbidden", f"your role may not {permission}")
     assert user.id is not None
+    location = tenancy.location_bound(user.role, user.location_id)
+    tenancy.bind(session, tenant_id=user.tenant_id, location_id=location, all_locations=location is None)
     return Principal(user, user.id, user.tenant_id, claims.auth_time, claims.acr)
 
 
