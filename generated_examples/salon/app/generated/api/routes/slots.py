@@ -11,7 +11,7 @@ from sqlmodel import col, select
 from app.generated.deps import ClockDep, CurrentUser, SessionDep, secured_router
 from app.generated.holds import is_blocked, release_expired_holds, slot_capacity
 from app.generated.models import Location, Offering, Slot, SlotCreate, SlotPublic
-from app.generated.policy import check_location
+from app.generated.policy import check_location, location_bound
 from app.generated.problems import ProblemError
 from app.generated.units import on_grid, staff_member
 
@@ -37,6 +37,10 @@ def read_slots(
     now = clock.now()
     release_expired_holds(session=session, tenant_id=principal.tenant_id, now=now)
     statement = select(Slot).where(Slot.tenant_id == principal.tenant_id, col(Slot.ends_at) > now)
+    bound = location_bound(principal)
+    if bound is not None:
+        # The same rule row security applies on PostgreSQL, for SQLite and for clarity.
+        statement = statement.where(Slot.location_id == bound)
     if location_id is not None:
         statement = statement.where(Slot.location_id == location_id)
     if offering_id is not None:
