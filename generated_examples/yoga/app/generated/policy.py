@@ -14,6 +14,7 @@ from typing import Any
 
 from sqlmodel import col, or_, select
 
+from app.generated.audit import policy_denial
 from app.generated.deps import Principal
 from app.generated.models import Booking, Slot
 from app.generated import tenancy
@@ -47,4 +48,5 @@ def check_location(principal: Principal, location_id: int) -> None:
     """404 when the caller may not act at ``location_id`` (as if it did not exist)."""
     bound = location_bound(principal)
     if bound is not None and bound != location_id:
+        policy_denial("outside_location", role=principal.role, tenant_id=principal.tenant_id, location_id=location_id)
         raise ProblemError(404, "not-found", "location not found")
