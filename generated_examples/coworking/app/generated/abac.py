@@ -12,6 +12,7 @@ Capacity here is an early answer only: the seat counter's conditional UPDATE dec
 
 from __future__ import annotations
 
+import threading
 from dataclasses import dataclass
 from datetime import datetime, time
 from zoneinfo import ZoneInfo
@@ -108,11 +109,16 @@ def _enforcer() -> casbin.Enforcer:
 
 
 ENFORCER = _enforcer()
+_ENFORCING = threading.Lock()
+"""One decision at a time: pycasbin parses each rule with ``ast.parse`` per call, and CPython
+3.11 can fail with ``SystemError`` when threads parse at once (found by the concurrent-holds
+test); a decision takes microseconds, so the lock costs little."""
 
 
 def decide(subject: Subject, facts: SlotFacts, action: str) -> str | None:
     """``None`` when allowed; otherwise the problem kind of the rule that refused."""
-    allowed, rule = ENFORCER.enforce_ex(subject, facts, action)
+    with _ENFORCING:
+        allowed, rule = ENFORCER.enforce_ex(subject, facts, action)
     if allowed:
         return None
     return rule[4] if rule else ""
