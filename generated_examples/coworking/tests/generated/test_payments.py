@@ -14,6 +14,8 @@ import pytest
 import structlog
 from fastapi import FastAPI
 from fastapi.testclient import TestClient
+from sqlalchemy import text
+from sqlalchemy.exc import DBAPIError
 from sqlmodel import Session, select
 
 from app.generated.clock import FixedClock
@@ -244,8 +246,27 @@ def test_a_chargeback_reaches_the_ledger_with_its_reason_code(
 
 
 
+@pytest.mark.postgresql
+def test_the_app_role_can_add_to_the_ledger_but_never_rewrite_it(
+    app: FastAPI, client: TestClient, actors: Actors, session: Session
+) -> None:
+    """Ledger entries and handled webhook events are append-only for the app's database role."""
+    guest, booking_id = held(client, actors)
+    assert pay(client, guest, booking_id, "k-append").status_code == 200
+    tenant = session.exec(select(Tenant)).one()
+
+    with app.state.engine.connect() as as_app:
+        as_app.execute(text("SELECT set_config('app.tenant_id', :t, true)"), {"t": str(tenant.id)})
+        assert as_app.execute(text("SELECT count(*) FROM ledgerentry")).scalar_one() > 0
+        for statement in ("UPDATE ledgerentry SET debit_minor = 0", "DELETE FROM ledgerentry", "DELETE FROM webhookevent"):
+            with pytest.raises(DBAPIError, match="permission denied"):
+                with as_app.begin_nested():
+                    as_app.execute(text(statement))
+        as_app.rollback()
+
+
 def test_the_reconcile_command_reads_the_simulators_report_over_http(
-    client: TestClient, actors: Actors, sim: Simulator, sim_url: str, database_url: str,
+    client: TestClient, actors: Actors, sim: Simulator, sim_url: str, settings: Settings,
     monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str],
 ) -> None:
     """``python -m app.generated.payments.ledger URL``: exit 0 when all agree, 1 listing each difference.
@@ -254,7 +275,8 @@ def test_the_reconcile_command_reads_the_simulators_report_over_http(
     """
     guest, booking_id = held(client, actors)
     assert pay(client, guest, booking_id, "k-cli").status_code == 200
-    monkeypatch.setenv("DATABASE_URL", database_url)
+    monkeypatch.setenv("DATABASE_URL", settings.database_url)  # the app's role, bound by row security
+    monkeypatch.setenv("APP_MIGRATION_DATABASE_URL", settings.owner_database_url)
     report = f"{sim_url}/_simulator/report"
 
     agreed = ledger.main([report])

@@ -23,6 +23,8 @@ class Settings:
     environment: str = "local"
     secret_key: str = DEV_SECRET
     database_url: str = "sqlite:///./app.db"
+    migration_database_url: str | None = None
+    """The tables' owner, for creating tables and seeding; the app itself never connects as it."""
     access_token_minutes: int = 5
     refresh_token_days: int = 14
     step_up_max_age_seconds: int = 300
@@ -43,6 +45,7 @@ class Settings:
             environment=environ.get("APP_ENV", "local"),
             secret_key=environ.get("APP_SECRET_KEY") or DEV_SECRET,
             database_url=environ.get("DATABASE_URL", cls.database_url),
+            migration_database_url=environ.get("APP_MIGRATION_DATABASE_URL") or None,
             access_token_minutes=int(environ.get("APP_ACCESS_TOKEN_MINUTES", "5")),
             payment_gateway=environ.get("APP_PAYMENT_GATEWAY", "dev"),
             payment_api_key=environ.get("APP_PAYMENT_API_KEY", ""),
@@ -54,6 +57,11 @@ class Settings:
         )
         settings.check()
         return settings
+
+    @property
+    def owner_database_url(self) -> str:
+        """Where migrations run: the owner's URL, or the app's own on SQLite."""
+        return self.migration_database_url or self.database_url
 
     @property
     def is_production(self) -> bool:

@@ -132,7 +132,10 @@ def test_an_expired_hold_frees_the_seat_and_cannot_be_paid(
     guest = actors.login(email)  # access tokens are shorter-lived than holds
     seats = {item["id"]: item["seats_left"] for item in client.get(f"{API}/slots", headers=guest).json()}
     assert seats[slot["id"]] == 1
-    assert pay(client, guest, booking["id"]).status_code == 409
+    refused = pay(client, guest, booking["id"])
+    assert refused.status_code == 409
+    assert refused.headers["content-type"].startswith("application/problem+json")
+    assert refused.json()["detail"] and "Traceback" not in refused.text
     assert gateway.calls == []
     assert hold(client, actors.user(BOOKER, location=None), slot["id"]).status_code == 201
 

@@ -109,8 +109,9 @@ def fetch_report(url: str) -> list[dict[str, Any]]:
 
 def main(argv: list[str]) -> int:
     """Print every difference; exit 1 when there is one."""
+    from app.generated import tenancy
     from app.generated.config import Settings
-    from app.generated.db import create_tables, make_engine
+    from app.generated.db import make_engine, migrate
     from app.generated.seed import seed
 
     if len(argv) != 1:
@@ -121,12 +122,15 @@ def main(argv: list[str]) -> int:
     except (httpx.HTTPError, KeyError, ValueError) as error:
         print(f"cannot read the provider's report at {argv[0]}: {error}", file=sys.stderr)  # noqa: T201
         return 2
-    engine = make_engine(Settings.from_env().database_url)
-    create_tables(engine)  # a fresh database has an empty ledger, not a crash
+    settings = Settings.from_env()
+    engine, owner = make_engine(settings.database_url), make_engine(settings.owner_database_url)
+    migrate(owner, engine)  # a fresh database has an empty ledger, not a crash
+    with Session(owner) as session:
+        tenant_id = seed(session, settings.tenant_key).id
+    assert tenant_id is not None
     with Session(engine) as session:
-        tenant = seed(session)
-        assert tenant.id is not None
-        differences = reconcile(session, tenant.id, report)
+        tenancy.bind(session, tenant_id=tenant_id, all_locations=True)
+        differences = reconcile(session, tenant_id, report)
     for item in differences:
         print(f"{item.kind} {item.reference}: {item.problem}")  # noqa: T201
     return 1 if differences else 0

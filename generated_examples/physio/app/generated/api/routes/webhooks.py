@@ -11,14 +11,13 @@ from __future__ import annotations
 
 from fastapi import Request
 from fastapi.responses import JSONResponse, PlainTextResponse, Response
-from sqlmodel import Session, select
+from sqlmodel import Session
 from starlette.concurrency import run_in_threadpool
 
+from app.generated import tenancy
 from app.generated.audit import security_event
 from app.generated.clock import Clock
-from app.generated.config import Settings
 from app.generated.deps import secured_router
-from app.generated.models import Tenant
 from app.generated.payments import PROVIDER, metrics
 from app.generated.payments.flows import DEFERRED, apply_event
 from app.generated.payments.gateway import PaymentGateway, WebhookBatch, WebhookRejected
@@ -51,13 +50,13 @@ async def receive_webhook(request: Request) -> Response:
 
 
 def _apply_all(request: Request, gateway: PaymentGateway, batch: WebhookBatch) -> list[str]:
-    settings: Settings = request.app.state.settings
+    """Apply the events in this instance's tenant; the provider acts at every location of it."""
     clock: Clock = request.app.state.clock
+    tenant_id: int = request.app.state.tenant_id
     with Session(request.app.state.engine) as session:
-        tenant = session.exec(select(Tenant).where(Tenant.key == settings.tenant_key)).one()
-        assert tenant.id is not None
+        tenancy.bind(session, tenant_id=tenant_id, all_locations=True)
         return [
-            apply_event(session, gateway, tenant_id=tenant.id, provider=PROVIDER, event=event, now=clock.now())
+            apply_event(session, gateway, tenant_id=tenant_id, provider=PROVIDER, event=event, now=clock.now())
             for event in batch.events
         ]
 
