@@ -36,6 +36,7 @@ from .payment_fixtures import (
     DECLINED_TOKEN,
     PRICE,
     SCA_TOKEN,
+    TIMEOUT_SECONDS,
     WEBHOOK,
     charge_reference,
     gateway,
@@ -142,7 +143,7 @@ def test_a_provider_timeout_then_a_retry_charges_once(
 ) -> None:
     """Abuse case 8: the answer is lost, the charge happened; the retry finds it, charges nothing."""
     guest, booking_id = held(client, actors)
-    sim.inject("timeout", CHARGE_PATH, delay=1.5)
+    sim.inject("timeout", CHARGE_PATH, delay=TIMEOUT_SECONDS + 1)
 
     lost = pay(client, guest, booking_id, "K8")
     retried = pay(client, guest, booking_id, "K8")

@@ -39,6 +39,7 @@ from .payment_fixtures import (
     REFUND_CAP,
     REFUND_PATH,
     SCA_TOKEN,
+    TIMEOUT_SECONDS,
     WEBHOOK,
     charge_reference,
     gateway,
@@ -250,7 +251,7 @@ def test_a_provider_timeout_then_a_retry_charges_once(
 ) -> None:
     """Abuse case 8: the answer is lost, the charge happened; the retry finds it, charges nothing."""
     guest, booking_id = held(client, actors)
-    sim.inject("timeout", CHARGE_PATH, delay=1.5)
+    sim.inject("timeout", CHARGE_PATH, delay=TIMEOUT_SECONDS + 1)
 
     lost = pay(client, guest, booking_id, "K8")
     retried = pay(client, guest, booking_id, "K8")
@@ -302,7 +303,7 @@ def test_a_refund_timeout_then_a_retry_refunds_once(
     guest, booking_id = held(client, actors)
     assert pay(client, guest, booking_id, "k-rt").status_code == 200
     staff = signed_in(client, actors, REFUNDER)
-    sim.inject("timeout", REFUND_PATH, delay=1.5)
+    sim.inject("timeout", REFUND_PATH, delay=TIMEOUT_SECONDS + 1)
 
     lost = refund(client, staff, booking_id, 100, "R-timeout")
     retried = refund(client, staff, booking_id, 100, "R-timeout")
