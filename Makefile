@@ -50,6 +50,7 @@ bench: setup
 	$(BIN)/python bench/generate.py
 	$(BIN)/python bench/guard_overhead.py
 	$(BIN)/python bench/guard_rates.py
+	$(BIN)/python bench/holds.py
 
 clean:
 	rm -rf $(VENV) out .pytest_cache .mypy_cache .ruff_cache

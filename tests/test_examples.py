@@ -1,13 +1,22 @@
-"""The committed examples: each is current, valid, and passes its own generated test suite."""
+"""The committed examples: each is current, valid, and passes its own generated test suite.
+
+Each example's suite runs twice, at the same time: on SQLite files and on PostgreSQL, in a
+database of its own that this test creates and drops, so the row-security tests run for real.
+"""
 
 from __future__ import annotations
 
 import os
+import secrets
 import subprocess
 import sys
+from collections.abc import Iterator
 from pathlib import Path
 
+import psycopg
 import pytest
+from psycopg import sql
+from sqlalchemy.engine import make_url
 
 from generator.manifest.io import load_manifest
 from generator.workflow import regenerate_examples
@@ -15,6 +24,10 @@ from tests.conftest import EXAMPLES
 
 REQUIRED = ("fitness", "salon", "coworking", "physio")
 EXAMPLE_DIRS = sorted(path for path in EXAMPLES.iterdir() if (path / "spec.md").is_file())
+POSTGRES = os.environ.get(
+    "BOOKWRIGHT_TEST_POSTGRES", "postgresql://postgres@127.0.0.1:5432/postgres"
+)
+"""A superuser connection to the CI server (trust auth); each run gets its own database there."""
 
 
 def test_the_required_examples_exist() -> None:
@@ -30,20 +43,49 @@ def test_example_manifest_is_valid(example: Path) -> None:
     assert load_manifest(example / "manifest.yaml").tenant.id
 
 
-@pytest.mark.slow
-@pytest.mark.parametrize("example", EXAMPLE_DIRS, ids=lambda path: path.name)
-def test_example_app_passes_its_own_tests(example: Path) -> None:
-    env = {key: value for key, value in os.environ.items() if key != "DATABASE_URL"}
+@pytest.fixture
+def postgres_database(request: pytest.FixtureRequest) -> Iterator[str]:
+    """A fresh PostgreSQL database for one example's run, dropped afterwards (SQLAlchemy URL)."""
+    name = f"bw_{request.node.callspec.id}_{secrets.token_hex(4)}"
+    with psycopg.connect(POSTGRES, autocommit=True) as admin:
+        admin.execute(sql.SQL("CREATE DATABASE {}").format(sql.Identifier(name)))
+    try:
+        url = make_url(POSTGRES).set(drivername="postgresql+psycopg", database=name)
+        yield url.render_as_string(hide_password=False)
+    finally:
+        with psycopg.connect(POSTGRES, autocommit=True) as admin:
+            admin.execute(sql.SQL("DROP DATABASE {} WITH (FORCE)").format(sql.Identifier(name)))
 
-    result = subprocess.run(
-        [sys.executable, "-m", "pytest", "-q", "-p", "no:cacheprovider"],
+
+def _suite(example: Path, database_url: str | None) -> subprocess.Popen[str]:
+    """Start the example's own pytest run, on ``database_url`` (PostgreSQL) or SQLite."""
+    inherited = ("DATABASE_URL", "TEST_DATABASE_URL")
+    env = {key: value for key, value in os.environ.items() if key not in inherited}
+    if database_url:
+        env["TEST_DATABASE_URL"] = database_url
+    return subprocess.Popen(
+        [sys.executable, "-m", "pytest", "-q", "-p", "no:cacheprovider", "-rs"],
         cwd=example,
-        capture_output=True,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
         text=True,
         env=env,
-        check=False,
-        timeout=600,
     )
 
-    assert result.returncode == 0, result.stdout[-4000:] + result.stderr[-2000:]
-    assert " passed" in result.stdout
+
+@pytest.mark.slow
+@pytest.mark.parametrize("example", EXAMPLE_DIRS, ids=lambda path: path.name)
+def test_example_app_passes_its_own_tests_on_sqlite_and_postgresql(
+    example: Path, postgres_database: str
+) -> None:
+    """Both runs pass; the PostgreSQL one runs the row-security tests, neither skips anything."""
+    runs = {"sqlite": _suite(example, None), "postgresql": _suite(example, postgres_database)}
+
+    outputs = {backend: run.communicate(timeout=900)[0] for backend, run in runs.items()}
+
+    for backend, run in runs.items():
+        output = outputs[backend]
+        assert run.returncode == 0, f"{backend}:\n{output[-4000:]}"
+        assert " passed" in output and " skipped" not in output, f"{backend}:\n{output[-2000:]}"
+    assert " deselected" not in outputs["postgresql"], "PostgreSQL runs every test"
+    assert " deselected" in outputs["sqlite"], "row-security tests exist, PostgreSQL-only"

@@ -82,6 +82,7 @@ def booking_mode(offering: Offering) -> str:
 def routes_for(manifest: Manifest) -> list[RouteSpec]:
     """Every API route the app gets; the single source of the route->permission map."""
     payments = manifest.payments.provider is not PaymentProvider.NONE
+    payouts = manifest.payments.provider is PaymentProvider.STRIPE  # Adyen settles on its own
     modes = {booking_mode(offering) for offering in manifest.offerings}
     passkeys = _uses_passkeys(manifest)
     table: list[tuple[str, str, str, bool]] = [
@@ -126,6 +127,10 @@ def routes_for(manifest: Manifest) -> list[RouteSpec]:
         ("POST", "/bookings/{booking_id}/reschedule", Permission.RESCHEDULE, True),
         ("POST", "/bookings/{booking_id}/cancel", Permission.CANCEL, True),
         ("POST", "/bookings/{booking_id}/refunds", Permission.REFUND, payments),
+        ("POST", "/webhooks/payments", PUBLIC, payments),
+        ("GET", "/reports/payments/metrics", Permission.VIEW_REPORTS, payments),
+        # Payouts move money out like refunds do; the route also needs an admin role.
+        ("POST", "/payouts", Permission.REFUND, payouts),
         ("GET", "/reports/bookings", Permission.VIEW_REPORTS, True),
         ("GET", "/reports/dormant-accounts", Permission.MANAGE_USERS, True),
         ("GET", "/blocks", Permission.BLOCK_RESOURCES, True),

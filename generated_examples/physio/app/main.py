@@ -20,7 +20,7 @@ from app.generated.api.main import ROUTERS, unmapped_routes
 from app.generated.api.routes import scim
 from app.generated.clock import Clock, SystemClock
 from app.generated.config import Settings
-from app.generated.db import create_tables, make_engine
+from app.generated.db import make_engine, migrate
 from app.generated.payments import gateway_for
 from app.generated.payments.gateway import PaymentGateway
 from app.generated.seed import TENANT, seed
@@ -35,11 +35,12 @@ def create_app(
 
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
-        create_tables(app.state.engine)
-        with Session(app.state.engine) as session:
-            seed(session, settings.tenant_key)
+        migrate(app.state.owner_engine, app.state.engine)
+        with Session(app.state.owner_engine) as session:
+            app.state.tenant_id = seed(session, settings.tenant_key).id
         yield
         app.state.engine.dispose()
+        app.state.owner_engine.dispose()
 
     app = FastAPI(
         title=TENANT["name"],
@@ -48,6 +49,7 @@ def create_app(
     )
     app.state.settings = settings
     app.state.engine = make_engine(settings.database_url)
+    app.state.owner_engine = make_engine(settings.owner_database_url)
     app.state.clock = clock or SystemClock()
     app.state.gateway = gateway or gateway_for(settings)
     problems.install(app)

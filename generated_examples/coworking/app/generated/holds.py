@@ -90,12 +90,10 @@ def is_blocked(*, session: Session, slot: Slot) -> bool:
     return session.exec(statement).first() is not None
 
 
-def check_bookable(*, session: Session, slot: Slot, now: datetime, horizon_days: int) -> None:
-    """409 for a slot that has started, lies beyond the caller's horizon, or is blocked."""
+def check_bookable(*, session: Session, slot: Slot, now: datetime) -> None:
+    """409 for a slot that has started or is blocked (the booking horizon is an ``abac`` rule)."""
     if slot.starts_at <= now:
         raise ProblemError(409, "slot-started", "this slot has already started")
-    if slot.starts_at > now + timedelta(days=horizon_days):
-        raise ProblemError(409, "beyond-horizon", f"you can book at most {horizon_days} days ahead")
     if is_blocked(session=session, slot=slot):
         raise ProblemError(409, "slot-blocked", "this slot is blocked")
 

@@ -11,6 +11,7 @@ import os
 import socket
 import subprocess
 from collections.abc import Iterator
+from dataclasses import replace
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
@@ -80,13 +81,13 @@ def clock() -> FixedClock:
 
 
 @pytest.fixture
-def app(database_url: str, clock: FixedClock, gateway: DevGateway, issuer: str) -> FastAPI:
+def app(settings: Settings, clock: FixedClock, gateway: DevGateway, issuer: str) -> FastAPI:
     """The app configured for the local provider."""
-    settings = Settings(
-        environment="test", database_url=database_url, oidc_issuer=issuer, oidc_client_id=CLIENT_ID,
-        oidc_client_secret=CLIENT_SECRET, oidc_redirect_uri=REDIRECT_URI,
+    sso = replace(
+        settings, oidc_issuer=issuer, oidc_client_id=CLIENT_ID, oidc_client_secret=CLIENT_SECRET,
+        oidc_redirect_uri=REDIRECT_URI,
     )
-    return create_app(settings, clock=clock, gateway=gateway)
+    return create_app(sso, clock=clock, gateway=gateway)
 
 
 def start(client: TestClient, email: str) -> httpx.Response:

@@ -16,8 +16,8 @@ from fastapi import APIRouter, Depends, Request
 from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
 from sqlmodel import Session
 
-from app.generated import provisioning, sessions
-from app.generated.audit import security_event
+from app.generated import provisioning, sessions, tenancy
+from app.generated.audit import policy_denial, security_event
 from app.generated.clock import Clock
 from app.generated.config import Settings
 from app.generated.flags import permission_enabled
@@ -46,8 +46,11 @@ def get_settings(request: Request) -> Settings:
 
 
 def get_session(request: Request) -> Iterator[Session]:
-    """A database session for one request."""
+    """A database session for one request, in this instance's tenant (see ``tenancy``)."""
     with Session(request.app.state.engine) as session:
+        tenant_id: int | None = getattr(request.app.state, "tenant_id", None)
+        if tenant_id is not None:
+            tenancy.bind(session, tenant_id=tenant_id)
         yield session
 
 
@@ -108,16 +111,17 @@ def authorize(
     """Allow the request only if the route is public or the caller's role holds its permission."""
     route = request.scope.get("route")
     key = (request.method, str(getattr(route, "path", "")))
+    tenant_id: int | None = getattr(request.app.state, "tenant_id", None)
     if key in PUBLIC_ROUTES:
         return None
 
     permission = ROUTE_PERMISSIONS.get(key)
     if permission is None:
-        security_event("access_denied", reason="route_without_permission", route=key[1])
+        policy_denial("route_without_permission", role=None, tenant_id=tenant_id, route=key[1])
         raise ProblemError(403, "forbidden", "this route has no permission assigned")
     if not permission_enabled(permission, settings.environment):
         # A dark feature: answer as if the route did not exist here.
-        security_event("access_denied", reason="feature_off", route=key[1], permission=permission)
+        policy_denial("feature_off", role=None, tenant_id=tenant_id, route=key[1], permission=permission)
         raise ProblemError(404, "not-found", "no such route")
 
     if permission == PROVISIONING:
@@ -129,16 +133,18 @@ def authorize(
     user = session.get(User, claims.user_id) if claims else None
     live = sessions.live(session=session, claims=claims, now=clock.now()) if claims else None
     if claims is None or user is None or not user.is_active or user.tenant_id != claims.tenant_id or live is None:
-        security_event("access_denied", reason="invalid_token", route=key[1])
+        policy_denial("invalid_token", role=None, tenant_id=tenant_id, route=key[1])
         raise _unauthorized("the access token is invalid or expired")
 
     if not role_allows(user.role, permission):
-        security_event(
-            "access_denied", reason="missing_permission", route=key[1], method=key[0],
-            user_id=user.id, role=user.role, permission=permission,
+        policy_denial(
+            "missing_permission", role=user.role, tenant_id=user.tenant_id, route=key[1], method=key[0],
+            user_id=user.id, permission=permission,
         )
         raise ProblemError(403, "forbidden", f"your role may not {permission}")
     assert user.id is not None
+    location = tenancy.location_bound(user.role, user.location_id)
+    tenancy.bind(session, tenant_id=user.tenant_id, location_id=location, all_locations=location is None)
     return Principal(user, user.id, user.tenant_id, claims.auth_time, claims.acr, claims.sid, claims.amr)
 
 

@@ -14,21 +14,17 @@ from typing import Any
 
 from sqlmodel import col, or_, select
 
+from app.generated.audit import policy_denial
 from app.generated.deps import Principal
 from app.generated.models import Booking, Slot
+from app.generated import tenancy
 from app.generated.permissions import scope_of
 from app.generated.problems import ProblemError
-from app.generated.seed import LOCATION_SCOPING
-
-NO_LOCATION = -1
-"""Matches no row: a location-scoped account without a location sees nothing."""
 
 
 def location_bound(principal: Principal) -> int | None:
     """The only location this caller may act in, or ``None`` when they may act in all."""
-    if LOCATION_SCOPING and scope_of(principal.role) == "location":
-        return principal.user.location_id or NO_LOCATION
-    return None
+    return tenancy.location_bound(principal.role, principal.user.location_id)
 
 
 def scoped_bookings(principal: Principal) -> Any:
@@ -52,4 +48,5 @@ def check_location(principal: Principal, location_id: int) -> None:
     """404 when the caller may not act at ``location_id`` (as if it did not exist)."""
     bound = location_bound(principal)
     if bound is not None and bound != location_id:
+        policy_denial("outside_location", role=principal.role, tenant_id=principal.tenant_id, location_id=location_id)
         raise ProblemError(404, "not-found", "location not found")

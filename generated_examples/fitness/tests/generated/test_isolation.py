@@ -117,3 +117,6 @@ def test_staff_see_only_their_own_locations_bookings(client: TestClient, actors:
     assert client.get(f"{API}/bookings/{here}", headers=staff).status_code == 200
     listed = [item["id"] for item in client.get(f"{API}/bookings", headers=staff).json()]
     assert listed == [here]
+    response = client.get(f"{API}/slots", headers=staff)
+    if response.status_code != 403:  # roles that may not read slots at all see none either
+        assert {item["location_id"] for item in response.json()} == {actors.location_id()}, response.text

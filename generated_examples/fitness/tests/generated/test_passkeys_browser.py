@@ -9,6 +9,7 @@ authenticator with user verification.
 from __future__ import annotations
 
 import os
+from dataclasses import replace
 import shutil
 import socket
 import threading
@@ -86,15 +87,14 @@ def browser() -> Iterator[Browser]:
 
 @pytest.fixture
 def served(
-    database_url: str, clock: FixedClock, gateway: DevGateway
+    settings: Settings, clock: FixedClock, gateway: DevGateway
 ) -> Iterator[tuple[FastAPI, str]]:
     """The app on a loopback port, with passkeys bound to that exact origin."""
     with socket.socket() as probe:
         probe.bind(("127.0.0.1", 0))
         port = probe.getsockname()[1]
     origin = f"http://localhost:{port}"
-    settings = Settings(environment="test", database_url=database_url, webauthn_origin=origin)
-    app = create_app(settings, clock=clock, gateway=gateway)
+    app = create_app(replace(settings, webauthn_origin=origin), clock=clock, gateway=gateway)
     server = uvicorn.Server(uvicorn.Config(app, host="127.0.0.1", port=port, log_level="warning"))
     thread = threading.Thread(target=server.run, daemon=True)
     thread.start()
@@ -112,7 +112,7 @@ def served(
 
 def invite_for_new_account(app: FastAPI) -> tuple[str, str]:
     """A passkey-only account made by an admin, and the invite handed to its owner."""
-    with Session(app.state.engine) as session:
+    with Session(app.state.owner_engine) as session:
         tenant = session.exec(select(Tenant)).one()
         location = session.exec(select(Location).where(Location.key == LOCATION)).one()
         assert tenant.id is not None

@@ -17,7 +17,7 @@ from sqlmodel import Session, col, select
 from app.generated import audit, crud
 from app.generated.clock import Clock, SystemClock
 from app.generated.config import Settings
-from app.generated.db import create_tables, make_engine
+from app.generated.db import make_engine, migrate
 from app.generated.models import User
 from app.generated.permissions import ROLES
 from app.generated.seed import seed
@@ -55,8 +55,9 @@ def main(argv: list[str]) -> int:
     if len(argv) != 2 or "APP_BOOTSTRAP_PASSWORD" not in os.environ:
         print(__doc__, file=sys.stderr)
         return 2
-    engine = make_engine(Settings.from_env().database_url)
-    create_tables(engine)
+    settings = Settings.from_env()
+    engine = make_engine(settings.owner_database_url)
+    migrate(engine, make_engine(settings.database_url))
     with Session(engine) as session:
         try:
             user = create_first_admin(

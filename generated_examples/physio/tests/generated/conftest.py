@@ -3,7 +3,9 @@
 
 The database is a temporary SQLite file, or, when ``TEST_DATABASE_URL`` is set (for example
 ``postgresql+psycopg://postgres@127.0.0.1:5432/app_test``), a schema of its own in that
-PostgreSQL database, created for one test and dropped after it.
+PostgreSQL database, created for one test and dropped after it. On PostgreSQL the app connects
+as ``APP_ROLE``, a role that owns nothing and is bound by row-level security, and the tables are
+made by the URL's own (owner) role, as in production.
 """
 
 from __future__ import annotations
@@ -34,6 +36,7 @@ from app.generated.models import Location, Offering, Slot, Tenant
 from app.generated.payments.dev import DevGateway
 from app.generated.permissions import ROLES
 from app.generated.security import use_fast_hashing_for_tests
+from app.generated.tenancy import create_app_role
 from app.main import create_app
 
 use_fast_hashing_for_tests()
@@ -47,8 +50,25 @@ OFFERING = 'session'
 PASSWORD = "correct horse battery staple"  # pragma: allowlist secret
 SCIM_TOKEN = "scim-provisioning-token-for-tests"  # pragma: allowlist secret
 API = "/api/v1"
+APP_ROLE = "bookwright_app"
+"""The app's PostgreSQL role in tests: login, no superuser, no BYPASSRLS, owns nothing."""
 
 _emails = itertools.count(1)
+
+
+def on_postgresql() -> bool:
+    """Whether this run uses PostgreSQL (``TEST_DATABASE_URL``) rather than SQLite files."""
+    base = os.environ.get("TEST_DATABASE_URL")
+    return bool(base) and make_url(base).get_backend_name() == "postgresql"
+
+
+def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
+    """Tests marked ``postgresql`` test row security, which SQLite lacks: deselected there, not skipped."""
+    if on_postgresql():
+        return
+    kept = [item for item in items if item.get_closest_marker("postgresql") is None]
+    config.hook.pytest_deselected(items=[item for item in items if item not in kept])
+    items[:] = kept
 
 
 @pytest.fixture
@@ -85,12 +105,30 @@ def database_url(tmp_path: Path) -> Iterator[str]:
 
 
 @pytest.fixture
-def app(database_url: str, clock: FixedClock, gateway: DevGateway) -> FastAPI:
-    """The app on its own database."""
-    settings = Settings(
-        environment="test", database_url=database_url,
+def app_database_url(database_url: str) -> str:
+    """Where the app itself connects: as ``APP_ROLE`` on PostgreSQL, the same file on SQLite."""
+    url = make_url(database_url)
+    if url.get_backend_name() != "postgresql":
+        return database_url
+    owner = create_engine(database_url)
+    with owner.begin() as connection:
+        create_app_role(connection, APP_ROLE)
+    owner.dispose()
+    return url.set(username=APP_ROLE, password=None).render_as_string(hide_password=False)
+
+
+@pytest.fixture
+def settings(database_url: str, app_database_url: str) -> Settings:
+    """Test settings: the app's role for requests, the owner for tables and seed data."""
+    return Settings(
+        environment="test", database_url=app_database_url, migration_database_url=database_url,
         scim_token_sha256=hashlib.sha256(SCIM_TOKEN.encode()).hexdigest(),
     )
+
+
+@pytest.fixture
+def app(settings: Settings, clock: FixedClock, gateway: DevGateway) -> FastAPI:
+    """The app on its own database."""
     return create_app(settings, clock=clock, gateway=gateway)
 
 
@@ -103,8 +141,8 @@ def client(app: FastAPI) -> Iterator[TestClient]:
 
 @pytest.fixture
 def session(app: FastAPI, client: TestClient) -> Iterator[Session]:
-    """A direct database session, for arranging what the API cannot (other tenants)."""
-    with Session(app.state.engine) as db_session:
+    """A direct session as the tables' owner, for arranging what the API cannot (other tenants)."""
+    with Session(app.state.owner_engine) as db_session:
         yield db_session
 
 

@@ -18,7 +18,7 @@ from fastapi import FastAPI
 from fastapi.testclient import TestClient
 from sqlmodel import Session
 
-from app.generated import sessions
+from app.generated import sessions, tenancy
 from app.generated.clock import FixedClock
 from app.generated.config import DEV_SECRET, Settings
 from app.generated.problems import ProblemError
@@ -77,6 +77,7 @@ def test_concurrent_refreshes_issue_one_successor(app: FastAPI, actors: Actors, 
 
     def spend() -> None:
         with Session(app.state.engine) as session:
+            tenancy.bind(session, tenant_id=app.state.tenant_id)  # as each request's session is
             barrier.wait()
             try:
                 sessions.rotate(session=session, token=token, settings=app.state.settings, now=clock.now())

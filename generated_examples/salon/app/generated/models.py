@@ -12,11 +12,12 @@ from datetime import datetime, time
 from enum import StrEnum
 from typing import Annotated, Any
 
-from pydantic import ConfigDict, StringConstraints
+from pydantic import ConfigDict, StringConstraints, model_validator
 from pydantic import Field as Constraint
 from sqlalchemy import CheckConstraint, Column, UniqueConstraint, event
 from sqlmodel import Field, SQLModel
 
+from app.generated.cards import CARD_MESSAGE, card_fields
 from app.generated.db import UTCDateTime
 
 MAX_AMOUNT_MINOR = 99_999_999
@@ -53,6 +54,15 @@ class Body(SQLModel):
     """Base of every request body: unknown fields are an error (422), not silently dropped."""
 
     model_config = ConfigDict(extra="forbid")  # type: ignore[assignment]
+
+    @model_validator(mode="before")
+    @classmethod
+    def _no_card_numbers(cls, data: object) -> object:
+        """No field of any request may carry a card number (see ``cards``)."""
+        hits = card_fields(data)
+        if hits:
+            raise ValueError(f"{hits[0]} {CARD_MESSAGE}")
+        return data
 
 
 def utc_column() -> Column[datetime]:
@@ -506,6 +516,9 @@ class Payment(SQLModel, table=True):
     request_hash: str = Field(max_length=64)
     gateway_reference: str
     created_at: datetime = Field(sa_column=utc_column())
+    status: str = Field(default="succeeded", max_length=20)
+    reason_code: str = Field(default="", max_length=40)
+    fee_minor: int = 0
 
 
 class BlockCreate(Body):

@@ -73,6 +73,7 @@ PUBLIC_ROUTES: frozenset[RouteKey] = frozenset({
     ('POST', '/api/v1/auth/register'),
     ('GET', '/api/v1/health'),
     ('GET', '/api/v1/health/features'),
+    ('POST', '/api/v1/webhooks/payments'),
 })
 
 GENERATED_ROUTE_PERMISSIONS: dict[RouteKey, str] = {
@@ -99,6 +100,7 @@ GENERATED_ROUTE_PERMISSIONS: dict[RouteKey, str] = {
     ('PUT', '/api/v1/offerings/{offering_id}/price'): 'manage_pricing',
     ('GET', '/api/v1/reports/bookings'): 'view_reports',
     ('GET', '/api/v1/reports/dormant-accounts'): 'manage_users',
+    ('GET', '/api/v1/reports/payments/metrics'): 'view_reports',
     ('GET', '/api/v1/resources'): 'browse',
     ('GET', '/api/v1/slots'): 'browse',
     ('POST', '/api/v1/slots'): 'manage_offerings',

@@ -9,6 +9,8 @@ from typing import Any
 
 from fastapi import FastAPI
 from fastapi.testclient import TestClient
+from prometheus_client import REGISTRY
+from structlog.testing import capture_logs
 
 from app.generated.api.main import api_routes
 from app.generated.deps import secured_router
@@ -22,6 +24,7 @@ EXPECTED_PUBLIC = {
     ('POST', '/api/v1/auth/register'),
     ('GET', '/api/v1/health'),
     ('GET', '/api/v1/health/features'),
+    ('POST', '/api/v1/webhooks/payments'),
 }
 
 
@@ -89,3 +92,20 @@ def test_a_customer_cannot_use_staff_routes(client: TestClient, actors: Actors) 
     headers = actors.user('client', location=None)
     response = client.post(f"{API}/users", headers=headers, json={})
     assert response.status_code == 403
+
+
+def test_denials_are_counted_by_role_and_tenant_and_logged(client: TestClient, actors: Actors) -> None:
+    """Each refusal adds one to ``policy_denials_total{role, tenant, reason}`` and logs an event."""
+    role = 'client'
+    headers = actors.user(role, location=None)
+    assert actors.tenant is not None
+    labels = {"role": role, "tenant": str(actors.tenant.id), "reason": "missing_permission"}
+    before = REGISTRY.get_sample_value("policy_denials_total", labels) or 0.0
+
+    with capture_logs() as events:
+        response = client.post(f"{API}/users", headers=headers, json={})
+
+    assert response.status_code == 403
+    assert REGISTRY.get_sample_value("policy_denials_total", labels) == before + 1
+    denial = [event for event in events if event["event"] == "access_denied"]
+    assert denial and denial[0]["role"] == role and denial[0]["tenant_id"] == actors.tenant.id

@@ -12,6 +12,7 @@ from datetime import datetime
 from typing import Any
 
 import structlog
+from prometheus_client import Counter
 from sqlmodel import Session
 
 from app.generated.models import AuditEvent
@@ -23,6 +24,12 @@ since they decide who can sign in at all."""
 AUDITED_EVENTS: frozenset[str] = frozenset(['booking', 'payment', 'permission_change', 'price_change', 'refund']) | {ACCOUNT_LIFECYCLE}
 
 security_log = structlog.get_logger("app.security")
+
+POLICY_DENIALS = Counter(
+    "policy_denials", "Requests a policy refused, by the caller's role and tenant and the reason.",
+    ["role", "tenant", "reason"],
+)
+"""Exported as ``policy_denials_total``; a rising count for one role or tenant is worth a look."""
 
 
 def record(
@@ -43,3 +50,11 @@ def record(
 def security_event(name: str, **fields: Any) -> None:
     """Log a security decision (a denial, a revoked token family) as one structured event."""
     security_log.warning(name, **fields)
+
+
+def policy_denial(reason: str, *, role: str | None, tenant_id: int | None, **fields: Any) -> None:
+    """Count a refused request by role and tenant, and log it as an ``access_denied`` event."""
+    POLICY_DENIALS.labels(
+        role=role or "anonymous", tenant=str(tenant_id) if tenant_id is not None else "unknown", reason=reason
+    ).inc()
+    security_event("access_denied", reason=reason, role=role, tenant_id=tenant_id, **fields)

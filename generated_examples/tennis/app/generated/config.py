@@ -23,6 +23,8 @@ class Settings:
     environment: str = "local"
     secret_key: str = DEV_SECRET
     database_url: str = "sqlite:///./app.db"
+    migration_database_url: str | None = None
+    """The tables' owner, for creating tables and seeding; the app itself never connects as it."""
     access_token_minutes: int = 5
     refresh_token_days: int = 14
     step_up_max_age_seconds: int = 300
@@ -48,6 +50,13 @@ class Settings:
     oidc_algorithms: tuple[str, ...] = ("RS256", "ES256")
     """ID token signature algorithms accepted; never ``none`` nor HMAC with the client secret."""
     payment_gateway: str = "dev"
+    payment_api_key: str = ""
+    payment_api_base: str = ""
+    """Where the provider SDK sends requests; only the simulator sets it, never production."""
+    payment_webhook_secrets: tuple[str, ...] = ()
+    """Every webhook secret (Stripe) or HMAC key (Adyen) in force; two during a rotation."""
+    payment_merchant_account: str = ""
+    payment_timeout_seconds: float = 10.0
     tenant_key: str = 'tennis_club'
 
     @classmethod
@@ -57,6 +66,7 @@ class Settings:
             environment=environ.get("APP_ENV", "local"),
             secret_key=environ.get("APP_SECRET_KEY") or DEV_SECRET,
             database_url=environ.get("DATABASE_URL", cls.database_url),
+            migration_database_url=environ.get("APP_MIGRATION_DATABASE_URL") or None,
             access_token_minutes=int(environ.get("APP_ACCESS_TOKEN_MINUTES", "5")),
             payment_gateway=environ.get("APP_PAYMENT_GATEWAY", "dev"),
             rate_limit_storage=environ.get("APP_RATE_LIMIT_STORAGE", "memory://"),
@@ -67,9 +77,20 @@ class Settings:
             oidc_client_id=environ.get("APP_OIDC_CLIENT_ID", ""),
             oidc_client_secret=environ.get("APP_OIDC_CLIENT_SECRET", ""),
             oidc_redirect_uri=environ.get("APP_OIDC_REDIRECT_URI", cls.oidc_redirect_uri),
+            payment_api_key=environ.get("APP_PAYMENT_API_KEY", ""),
+            payment_api_base=environ.get("APP_PAYMENT_API_BASE", ""),
+            payment_webhook_secrets=tuple(
+                part for part in environ.get("APP_PAYMENT_WEBHOOK_SECRETS", "").split(",") if part
+            ),
+            payment_merchant_account=environ.get("APP_PAYMENT_MERCHANT_ACCOUNT", ""),
         )
         settings.check()
         return settings
+
+    @property
+    def owner_database_url(self) -> str:
+        """Where migrations run: the owner's URL, or the app's own on SQLite."""
+        return self.migration_database_url or self.database_url
 
     @property
     def is_production(self) -> bool:
@@ -87,6 +108,8 @@ class Settings:
             )
         if self.payment_gateway == "dev":
             raise RuntimeError("the dev payment gateway cannot take real money; set APP_PAYMENT_GATEWAY")
+        if self.payment_api_base:
+            raise RuntimeError("APP_PAYMENT_API_BASE points the provider SDK at a simulator; unset it in production")
         if self.oidc_issuer and not (
             self.oidc_issuer.startswith("https://") and self.oidc_redirect_uri.startswith("https://")
         ):

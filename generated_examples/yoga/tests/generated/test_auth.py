@@ -3,6 +3,8 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 import jwt
 import pytest
 from structlog.testing import capture_logs
@@ -62,11 +64,10 @@ def test_access_tokens_expire(client: TestClient, actors: Actors, clock: FixedCl
     assert client.get(f"{API}/users/me", headers=headers).status_code == 401
 
 
-def test_accounts_live_in_the_configured_tenant(database_url: str, clock: FixedClock) -> None:
+def test_accounts_live_in_the_configured_tenant(settings: Settings, clock: FixedClock) -> None:
     """Sign-in happens in ``settings.tenant_key``'s tenant, not the manifest's default one."""
-    settings = Settings(environment="test", database_url=database_url, tenant_key="second_brand")
-    app = create_app(settings, clock=clock)
-    with TestClient(app) as client, Session(app.state.engine) as session:
+    app = create_app(replace(settings, tenant_key="second_brand"), clock=clock)
+    with TestClient(app) as client, Session(app.state.owner_engine) as session:
         tenant = session.exec(select(Tenant).where(Tenant.key == "second_brand")).one()
         assert tenant.id is not None
         crud.create_user(

@@ -18,6 +18,7 @@ from app.generated.api.routes import (
     slots,
     sso,
     users,
+    webhooks,
 )
 from app.generated.permissions import PUBLIC_ROUTES, ROUTE_PERMISSIONS
 
@@ -36,6 +37,9 @@ ROUTERS: list[APIRouter] = [
     reports.router,
     blocks.router,
     scim.router,
+    webhooks.router,
+    webhooks.metrics_router,
+    payments.payouts,
 ]
 
 

@@ -2,25 +2,81 @@
 """What the app needs from a payment provider, whoever it is (Stripe, Adyen, a simulator).
 
 Every call carries the app's idempotency key, so a retried request never moves money twice.
+The app keeps only the provider's ids: card data goes from the shopper's browser to the
+provider, and the app sees a token.
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from collections.abc import Mapping
+from dataclasses import dataclass, field
 from typing import Protocol
+
+SUCCEEDED = "succeeded"
+REQUIRES_ACTION = "requires_action"
+FAILED = "failed"
+PENDING = "pending"
+
+
+class ProviderTimeout(Exception):
+    """The provider did not answer in time: the money may or may not have moved."""
+
+
+class ProviderUnavailable(Exception):
+    """The provider answered with a server error; nothing is known to have happened."""
+
+
+class WebhookRejected(Exception):
+    """A webhook whose signature, timestamp or shape did not verify."""
 
 
 @dataclass(frozen=True)
 class GatewayResult:
-    """The provider's answer: whether money moved, and its reference for later refunds."""
+    """The provider's answer: what happened, and its reference for later refunds."""
 
     succeeded: bool
     reference: str
     message: str = ""
+    status: str = ""
+    reason_code: str = ""
+    fee_minor: int = 0
+    client_secret: str = ""
+    amount_minor: int = 0
+
+    @property
+    def outcome(self) -> str:
+        """``succeeded``, ``requires_action`` (strong customer authentication) or ``failed``."""
+        return self.status or (SUCCEEDED if self.succeeded else FAILED)
+
+
+@dataclass(frozen=True)
+class ProviderEvent:
+    """One verified webhook event, in the app's words.
+
+    ``kind`` is ``payment_succeeded``, ``payment_failed``, ``refund`` or ``chargeback``;
+    ``payment_reference`` names the payment it is about and ``reference`` the event's own
+    object (the refund, the dispute).
+    """
+
+    event_id: str
+    kind: str
+    payment_reference: str
+    reference: str
+    amount_minor: int
+    currency: str
+    reason_code: str = ""
+
+
+@dataclass(frozen=True)
+class WebhookBatch:
+    """The verified events of one delivery, and how many of its items were forged."""
+
+    events: list[ProviderEvent] = field(default_factory=list)
+    rejected: int = 0
 
 
 class PaymentGateway(Protocol):
-    """Charges and refunds in integer minor units."""
+    """Charges, refunds and payouts in integer minor units, and the provider's webhooks."""
 
     def charge(
         self, *, amount_minor: int, currency: str, payment_token: str, idempotency_key: str
@@ -28,8 +84,26 @@ class PaymentGateway(Protocol):
         """Capture ``amount_minor`` using the client's ``payment_token``."""
         ...
 
+    def find_charge(
+        self, *, amount_minor: int, currency: str, payment_token: str, idempotency_key: str
+    ) -> GatewayResult | None:
+        """The charge an earlier, timed-out request made under this key, if it exists."""
+        ...
+
+    def retrieve(self, reference: str) -> GatewayResult:
+        """The payment as the provider sees it now (webhooks that arrive early re-read it)."""
+        ...
+
     def refund(
         self, *, charge_reference: str, amount_minor: int, currency: str, idempotency_key: str
     ) -> GatewayResult:
         """Return part or all of an earlier charge."""
+        ...
+
+    def payout(self, *, amount_minor: int, currency: str, idempotency_key: str) -> GatewayResult:
+        """Move settled funds to the business's bank account."""
+        ...
+
+    def verify_webhook(self, body: bytes, headers: Mapping[str, str]) -> WebhookBatch:
+        """Verify the raw body before anything reads it; ``WebhookRejected`` when it fails."""
         ...

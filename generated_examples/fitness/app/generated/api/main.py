@@ -19,6 +19,7 @@ from app.generated.api.routes import (
     scim,
     slots,
     users,
+    webhooks,
 )
 from app.generated.permissions import PUBLIC_ROUTES, ROUTE_PERMISSIONS
 
@@ -38,6 +39,9 @@ ROUTERS: list[APIRouter] = [
     reports.router,
     blocks.router,
     scim.router,
+    webhooks.router,
+    webhooks.metrics_router,
+    payments.payouts,
 ]
 
 

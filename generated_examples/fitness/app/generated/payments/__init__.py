@@ -8,14 +8,20 @@ from app.generated.payments.dev import DevGateway
 from app.generated.payments.gateway import PaymentGateway
 
 PROVIDER = 'stripe'
-"""The manifest's provider; its adapter is added beside ``dev`` when it is built."""
+"""The manifest's provider; ``APP_PAYMENT_GATEWAY`` is ``dev`` or this."""
 
 
 def gateway_for(settings: Settings) -> PaymentGateway:
-    """The gateway named by ``APP_PAYMENT_GATEWAY``; only ``dev`` exists so far."""
+    """The gateway named by ``APP_PAYMENT_GATEWAY``: ``dev`` or the manifest's provider."""
     if settings.payment_gateway == "dev":
         return DevGateway()
+    if settings.payment_gateway == "stripe":
+        from app.generated.payments.stripe_gateway import StripeGateway
+
+        return StripeGateway(
+            api_key=settings.payment_api_key, webhook_secrets=list(settings.payment_webhook_secrets),
+            api_base=settings.payment_api_base or None, timeout_seconds=settings.payment_timeout_seconds,
+        )
     raise RuntimeError(
-        f"payment gateway {settings.payment_gateway!r} is not available; "
-        f"an adapter for {PROVIDER!r} has not been generated yet"
+        f"payment gateway {settings.payment_gateway!r} is not available; use 'dev' or {PROVIDER!r}"
     )

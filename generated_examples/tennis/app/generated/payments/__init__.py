@@ -8,14 +8,13 @@ from app.generated.payments.dev import DevGateway
 from app.generated.payments.gateway import PaymentGateway
 
 PROVIDER = 'none'
-"""The manifest's provider; its adapter is added beside ``dev`` when it is built."""
+"""The manifest's provider; ``APP_PAYMENT_GATEWAY`` is ``dev`` or this."""
 
 
 def gateway_for(settings: Settings) -> PaymentGateway:
-    """The gateway named by ``APP_PAYMENT_GATEWAY``; only ``dev`` exists so far."""
+    """The gateway named by ``APP_PAYMENT_GATEWAY``: ``dev`` or the manifest's provider."""
     if settings.payment_gateway == "dev":
         return DevGateway()
     raise RuntimeError(
-        f"payment gateway {settings.payment_gateway!r} is not available; "
-        f"an adapter for {PROVIDER!r} has not been generated yet"
+        f"payment gateway {settings.payment_gateway!r} is not available; use 'dev' or {PROVIDER!r}"
     )

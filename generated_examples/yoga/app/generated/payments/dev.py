@@ -2,20 +2,22 @@
 """An in-process gateway for development and tests; it never talks to a network.
 
 ``tok_dev_decline`` is declined, any other token succeeds. It remembers idempotency keys like a
-real provider, so a retry with the same key returns the first answer.
+real provider, so a retry with the same key returns the first answer. It has no webhooks: the
+provider adapters and the simulator (``payments.simulator``) are where those are tested.
 """
 
 from __future__ import annotations
 
 import hashlib
+from collections.abc import Mapping
 
-from app.generated.payments.gateway import GatewayResult
+from app.generated.payments.gateway import GatewayResult, WebhookBatch, WebhookRejected
 
 DECLINE_TOKEN = "tok_dev_decline"
 
 
 class DevGateway:
-    """A deterministic simulator of a card payment provider."""
+    """A deterministic stand-in for a card payment provider."""
 
     def __init__(self) -> None:
         self._answers: dict[str, GatewayResult] = {}
@@ -29,9 +31,23 @@ class DevGateway:
             return self._answers[idempotency_key]
         self.calls.append(("charge", amount_minor, currency))
         succeeded = payment_token != DECLINE_TOKEN
-        result = GatewayResult(succeeded, _reference("ch", idempotency_key), "" if succeeded else "card declined")
+        result = GatewayResult(
+            succeeded, _reference("ch", idempotency_key), "" if succeeded else "card declined",
+            reason_code="" if succeeded else "card_declined", amount_minor=amount_minor,
+        )
         self._answers[idempotency_key] = result
         return result
+
+    def find_charge(
+        self, *, amount_minor: int, currency: str, payment_token: str, idempotency_key: str
+    ) -> GatewayResult | None:
+        """The answer remembered under this key."""
+        return self._answers.get(idempotency_key)
+
+    def retrieve(self, reference: str) -> GatewayResult:
+        """The remembered charge with this reference."""
+        found = [answer for answer in self._answers.values() if answer.reference == reference]
+        return found[0] if found else GatewayResult(False, reference, "unknown payment")
 
     def refund(
         self, *, charge_reference: str, amount_minor: int, currency: str, idempotency_key: str
@@ -40,9 +56,22 @@ class DevGateway:
         if idempotency_key in self._answers:
             return self._answers[idempotency_key]
         self.calls.append(("refund", amount_minor, currency))
-        result = GatewayResult(True, _reference("re", idempotency_key))
+        result = GatewayResult(True, _reference("re", idempotency_key), amount_minor=amount_minor)
         self._answers[idempotency_key] = result
         return result
+
+    def payout(self, *, amount_minor: int, currency: str, idempotency_key: str) -> GatewayResult:
+        """Always succeeds."""
+        if idempotency_key not in self._answers:
+            self.calls.append(("payout", amount_minor, currency))
+            self._answers[idempotency_key] = GatewayResult(
+                True, _reference("po", idempotency_key), amount_minor=amount_minor
+            )
+        return self._answers[idempotency_key]
+
+    def verify_webhook(self, body: bytes, headers: Mapping[str, str]) -> WebhookBatch:
+        """The dev gateway sends no webhooks, so none can be genuine."""
+        raise WebhookRejected("the dev gateway has no webhooks")
 
 
 def _reference(prefix: str, key: str) -> str:

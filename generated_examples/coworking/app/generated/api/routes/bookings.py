@@ -8,7 +8,7 @@ from datetime import datetime, timedelta
 
 from sqlmodel import Session, col
 
-from app.generated import audit, units
+from app.generated import abac, audit, units
 from app.generated.deps import ClockDep, CurrentUser, Principal, SessionDep, secured_router
 from app.generated.holds import (
     ACTIVE,
@@ -25,13 +25,14 @@ from app.generated.models import (
     BookingOnBehalf,
     BookingPublic,
     BookingStatus,
+    Location,
     Offering,
     Reschedule,
     Slot,
     User,
 )
 from app.generated.permissions import ROLES
-from app.generated.policy import check_location, scoped_bookings
+from app.generated.policy import check_location, location_bound, scoped_bookings
 from app.generated.pricing import price_of
 from app.generated.problems import ProblemError
 from app.generated.seed import BOOKING_RULES
@@ -57,9 +58,26 @@ def _scoped_slot(session: Session, principal: Principal, slot_id: int) -> Slot:
     return slot
 
 
-def _horizon_days(owner: User) -> int:
-    days: int | None = ROLES[owner.role]["booking_horizon_days"]
-    return days or int(BOOKING_RULES["default_horizon_days"])
+def _check_policy(principal: Principal, owner: User, slot: Slot, location: Location, now: datetime) -> None:
+    """The attribute rules (``abac``): the caller may hold here, the owner may book this far ahead."""
+    assert owner.id is not None
+    facts = abac.SlotFacts(
+        location_id=slot.location_id, owner_id=owner.id, seats_left=slot.capacity - slot.seats_taken,
+        lead_hours=(slot.starts_at - now).total_seconds() / 3600,
+        within_hours=abac.within_opening_hours(
+            timezone=location.timezone, opens=location.opens, closes=location.closes, days=location.days,
+            starts_at=slot.starts_at, ends_at=slot.ends_at,
+        ),
+    )
+    caller = abac.Subject(
+        role=principal.role, tenant_id=principal.tenant_id, user_id=principal.user_id,
+        location_id=location_bound(principal),
+    )
+    abac.check(caller, facts, "hold")
+    booked_for = abac.Subject(
+        role=owner.role, tenant_id=owner.tenant_id, user_id=owner.id, location_id=owner.location_id
+    )
+    abac.check(booked_for, facts, "book_ahead")
 
 
 def _place(
@@ -67,10 +85,11 @@ def _place(
 ) -> Booking:
     """Take a seat (and a unit or staff member) in the slot for ``owner``; the shared hold path."""
     slot = _scoped_slot(session, principal, body.slot_id)
-    check_location(principal, slot.location_id)
-    check_bookable(session=session, slot=slot, now=now, horizon_days=_horizon_days(owner))
     offering = session.get(Offering, slot.offering_id)
-    assert offering is not None and slot.id is not None and owner.id is not None
+    location = session.get(Location, slot.location_id)
+    assert offering is not None and location is not None and slot.id is not None and owner.id is not None
+    _check_policy(principal, owner, slot, location, now)
+    check_bookable(session=session, slot=slot, now=now)
     choices = units.candidates(
         session, slot=slot, offering=offering, staff_user_id=body.staff_user_id, resource_id=body.resource_id
     )
