@@ -7,16 +7,11 @@ database of its own that this test creates and drops, so the row-security tests 
 from __future__ import annotations
 
 import os
-import secrets
 import subprocess
 import sys
-from collections.abc import Iterator
 from pathlib import Path
 
-import psycopg
 import pytest
-from psycopg import sql
-from sqlalchemy.engine import make_url
 
 from generator.manifest.io import load_manifest
 from generator.workflow import regenerate_examples
@@ -24,10 +19,6 @@ from tests.conftest import EXAMPLES
 
 REQUIRED = ("fitness", "salon", "coworking", "physio")
 EXAMPLE_DIRS = sorted(path for path in EXAMPLES.iterdir() if (path / "spec.md").is_file())
-POSTGRES = os.environ.get(
-    "BOOKWRIGHT_TEST_POSTGRES", "postgresql://postgres@127.0.0.1:5432/postgres"
-)
-"""A superuser connection to the CI server (trust auth); each run gets its own database there."""
 
 
 def test_the_required_examples_exist() -> None:
@@ -41,20 +32,6 @@ def test_examples_match_a_fresh_plan_and_render() -> None:
 @pytest.mark.parametrize("example", EXAMPLE_DIRS, ids=lambda path: path.name)
 def test_example_manifest_is_valid(example: Path) -> None:
     assert load_manifest(example / "manifest.yaml").tenant.id
-
-
-@pytest.fixture
-def postgres_database(request: pytest.FixtureRequest) -> Iterator[str]:
-    """A fresh PostgreSQL database for one example's run, dropped afterwards (SQLAlchemy URL)."""
-    name = f"bw_{request.node.callspec.id}_{secrets.token_hex(4)}"
-    with psycopg.connect(POSTGRES, autocommit=True) as admin:
-        admin.execute(sql.SQL("CREATE DATABASE {}").format(sql.Identifier(name)))
-    try:
-        url = make_url(POSTGRES).set(drivername="postgresql+psycopg", database=name)
-        yield url.render_as_string(hide_password=False)
-    finally:
-        with psycopg.connect(POSTGRES, autocommit=True) as admin:
-            admin.execute(sql.SQL("DROP DATABASE {} WITH (FORCE)").format(sql.Identifier(name)))
 
 
 def _suite(example: Path, database_url: str | None) -> subprocess.Popen[str]:
@@ -76,10 +53,10 @@ def _suite(example: Path, database_url: str | None) -> subprocess.Popen[str]:
 @pytest.mark.slow
 @pytest.mark.parametrize("example", EXAMPLE_DIRS, ids=lambda path: path.name)
 def test_example_app_passes_its_own_tests_on_sqlite_and_postgresql(
-    example: Path, postgres_database: str
+    example: Path, fresh_database: str
 ) -> None:
     """Both runs pass; the PostgreSQL one runs the row-security tests, neither skips anything."""
-    runs = {"sqlite": _suite(example, None), "postgresql": _suite(example, postgres_database)}
+    runs = {"sqlite": _suite(example, None), "postgresql": _suite(example, fresh_database)}
 
     outputs = {backend: run.communicate(timeout=900)[0] for backend, run in runs.items()}
 

@@ -5,17 +5,14 @@ from __future__ import annotations
 import ast
 import hashlib
 import os
-import secrets
 import shutil
 import subprocess
 import sys
-from collections.abc import Iterator
 from pathlib import Path
 
 import psycopg
 import pytest
 from jinja2.exceptions import SecurityError
-from psycopg import sql
 
 from generator.manifest.io import dump_manifest, load_manifest
 from generator.manifest.model import FeatureFlag, Manifest, Permission
@@ -225,25 +222,6 @@ def test_rendered_apps_pass_their_own_tests(name: str, tmp_path: Path) -> None:
     result = _run_suite(tmp_path)
     assert result.returncode == 0, result.stdout[-4000:] + result.stderr[-2000:]
     assert " passed" in result.stdout and "skipped" not in result.stdout
-
-
-PG_SERVER = "postgresql://postgres@127.0.0.1:5432/postgres"
-"""The local PostgreSQL server CI starts (trust auth); the test makes its own database on it."""
-
-
-@pytest.fixture
-def fresh_database() -> Iterator[str]:
-    """A new, empty PostgreSQL database, dropped afterwards; the SQLAlchemy URL to reach it."""
-    name = f"bookwright_render_{secrets.token_hex(4)}"
-    with psycopg.connect(PG_SERVER, autocommit=True, connect_timeout=5) as connection:
-        connection.execute(sql.SQL("CREATE DATABASE {}").format(sql.Identifier(name)))
-    try:
-        yield f"postgresql+psycopg://postgres@127.0.0.1:5432/{name}"
-    finally:
-        with psycopg.connect(PG_SERVER, autocommit=True, connect_timeout=5) as connection:
-            connection.execute(
-                sql.SQL("DROP DATABASE IF EXISTS {} WITH (FORCE)").format(sql.Identifier(name))
-            )
 
 
 @pytest.mark.slow
